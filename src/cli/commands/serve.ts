@@ -1,0 +1,44 @@
+/** `albatross serve`: the supervisor in the primary process, the data plane in each worker. */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { addDataDirOption } from '../options.ts';
+import { runSupervisor } from '../../node/supervisor.ts';
+import { runWorker } from '../../node/worker.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('must be an integer from 1 to 256');
+  return n;
+}
+
+function hostPort(value: string): string {
+  const colon = value.lastIndexOf(':');
+  const port = Number(value.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('must be host:port, e.g. 127.0.0.1:8400');
+  }
+  return value;
+}
+
+export function registerServe(program: Command): void {
+  addDataDirOption(
+    program
+      .command('serve')
+      .description('run the load balancer: every listener in the store, health checks, the admin endpoint')
+      .option('--workers <n>', 'data-plane worker processes (default: one per available core)', positiveInt)
+      .option('--admin-listen <host:port>', 'admin endpoint address', hostPort, process.env.ALBATROSS_ADMIN_LISTEN ?? '127.0.0.1:8400')
+      .option('--node <name>', "this node's name (a zone in ALB's terms)", 'local'),
+  ).action(async (opts: { dataDir: string; workers?: number; adminListen: string; node: string }) => {
+    if (cluster.isWorker) {
+      runWorker();
+      return;
+    }
+    await runSupervisor({
+      dataDir: opts.dataDir,
+      workers: opts.workers ?? availableParallelism(),
+      adminListen: opts.adminListen,
+      node: opts.node,
+    });
+  });
+}

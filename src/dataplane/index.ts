@@ -1,0 +1,3 @@
+/** The data plane's public surface, used by the worker process. */
+export { DataPlane } from './dataplane.ts';
+export type { ListenerStatus } from './listener-manager.ts';

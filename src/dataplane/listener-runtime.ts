@@ -1,0 +1,58 @@
+/**
+ * What a bound listener needs per request, compiled from its snapshot once per config change:
+ * the action to run and the header settings of its load balancer.
+ */
+import type { LoadBalancerSettings } from '../model/index.ts';
+import type { ListenerSnapshot } from '../snapshot/index.ts';
+import type { TargetSet } from './target-set.ts';
+
+export type CompiledAction =
+  | { kind: 'forward'; targetSet: TargetSet }
+  | { kind: 'forward-weighted'; targetSets: TargetSet[]; cumulative: number[]; total: number }
+  | { kind: 'fixed-response'; status: number; contentType: string; body: Buffer }
+  | { kind: 'redirect'; status: number; protocol: string; host: string; port: string; path: string; query: string };
+
+export class ListenerRuntime {
+  readonly arn: string;
+  readonly loadBalancerName: string;
+  readonly port: number;
+  readonly portString: string;
+  readonly proto: 'http' | 'https';
+  readonly settings: LoadBalancerSettings;
+  readonly action: CompiledAction;
+  /** Host rewriting memo: the last Host seen and what it became (most clients send one Host). */
+  lastHostIn = '';
+  lastHostOut = '';
+
+  constructor(l: ListenerSnapshot, action: CompiledAction) {
+    this.arn = l.arn;
+    this.loadBalancerName = l.loadBalancerName;
+    this.port = l.port;
+    this.portString = String(l.port);
+    this.proto = l.protocol === 'HTTPS' ? 'https' : 'http';
+    this.settings = l.settings;
+    this.action = action;
+  }
+
+  /**
+   * The Host header sent to targets. With preserve_host_header off, ALB sends the request's host
+   * with the listener's port (none for 80/443); on, it is passed unchanged.
+   */
+  targetHost(host: string): string {
+    if (this.settings.preserveHostHeader) return host;
+    if (host === this.lastHostIn) return this.lastHostOut;
+    let name = host;
+    if (host.charCodeAt(0) === 91 /* [ */) {
+      const end = host.indexOf(']');
+      if (end > 0) name = host.slice(0, end + 1);
+    } else {
+      const colon = host.indexOf(':');
+      if (colon >= 0) name = host.slice(0, colon);
+    }
+    const defaultPort = this.proto === 'https' ? 443 : 80;
+    const out = this.port === defaultPort ? name : name + ':' + this.portString;
+    this.lastHostIn = host;
+    this.lastHostOut = out;
+    return out;
+  }
+}

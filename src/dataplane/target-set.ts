@@ -1,0 +1,88 @@
+/**
+ * Runtime form of a target group in one worker: its endpoints (targets with their upstream pool,
+ * health and in-flight count) and the routable list the balancer picks from. The routable list is
+ * rebuilt on config and health events, never filtered per request (HAProxy's lb_ops lesson).
+ */
+import type { Pool } from 'undici';
+import type { TargetGroupSettings, TargetHealthState } from '../model/index.ts';
+import type { TargetGroupSnapshot, TargetSnapshot } from '../snapshot/index.ts';
+
+export class TargetEndpoint {
+  readonly key: string;
+  readonly id: string;
+  readonly port: number;
+  readonly address: string | undefined;
+  /** `address:port`, the origin its pool connects to. */
+  readonly origin: string;
+  pool: Pool | undefined;
+  state: TargetHealthState;
+  draining: boolean;
+  /** Requests sent to this target and not yet finished, in this worker. */
+  inflight = 0;
+
+  constructor(t: TargetSnapshot, state: TargetHealthState) {
+    this.key = t.key;
+    this.id = t.id;
+    this.port = t.port;
+    this.address = t.address;
+    this.origin = t.address === undefined ? '' : `${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`;
+    this.pool = undefined;
+    this.state = state;
+    this.draining = t.drainUntil !== undefined;
+  }
+
+  /** Eligible when healthy, or when health checks are off (ALB routes to `unavailable` targets). */
+  get healthy(): boolean {
+    return this.state === 'healthy' || this.state === 'unavailable';
+  }
+}
+
+export class TargetSet {
+  readonly arn: string;
+  readonly name: string;
+  readonly settings: TargetGroupSettings;
+  readonly endpoints: TargetEndpoint[];
+  readonly #byKey = new Map<string, TargetEndpoint>();
+  /** What `pick` chooses from: healthy targets, or every usable one when none is healthy. */
+  routable: TargetEndpoint[] = [];
+  /** True while no target is healthy and requests fail open to all registered targets. */
+  failOpen = false;
+  #next = 0;
+
+  constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[]) {
+    this.arn = tg.arn;
+    this.name = tg.name;
+    this.settings = tg.settings;
+    this.endpoints = endpoints;
+    for (const e of endpoints) this.#byKey.set(e.key, e);
+    this.rebuild();
+  }
+
+  endpoint(key: string): TargetEndpoint | undefined {
+    return this.#byKey.get(key);
+  }
+
+  /** Recomputes the routable list; call after any endpoint's health or draining changed. */
+  rebuild(): void {
+    const usable = this.endpoints.filter((e) => !e.draining && e.pool !== undefined);
+    const healthy = usable.filter((e) => e.healthy);
+    this.failOpen = healthy.length === 0 && usable.length > 0;
+    this.routable = this.failOpen ? usable : healthy;
+    if (this.#next >= this.routable.length) this.#next = 0;
+  }
+
+  /** Next target by round robin, skipping `exclude` when another is available. */
+  pick(exclude?: TargetEndpoint): TargetEndpoint | undefined {
+    const list = this.routable;
+    const n = list.length;
+    if (n === 0) return undefined;
+    let i = this.#next;
+    let e = list[i]!;
+    if (e === exclude && n > 1) {
+      i = i + 1 === n ? 0 : i + 1;
+      e = list[i]!;
+    }
+    this.#next = i + 1 === n ? 0 : i + 1;
+    return e;
+  }
+}

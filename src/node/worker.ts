@@ -1,0 +1,26 @@
+/**
+ * A cluster worker: runs the data plane on snapshots and health updates from the supervisor.
+ * It holds no configuration of its own, so a restarted worker is whole as soon as it gets the
+ * current snapshot.
+ */
+import { DataPlane } from '../dataplane/index.ts';
+import type { ToSupervisor, ToWorker } from './ipc.ts';
+
+export function runWorker(): void {
+  const send = (m: ToSupervisor): void => {
+    if (process.connected) process.send!(m);
+  };
+  const dataPlane = new DataPlane((status) => send({ type: 'listener', status }));
+  process.on('message', (m: ToWorker) => {
+    if (m.type === 'snapshot') dataPlane.apply(m.snapshot);
+    else if (m.type === 'health') dataPlane.applyHealth(m.updates);
+  });
+  // The supervisor going away (or disconnecting us to stop) means: finish in-flight work and exit.
+  process.on('disconnect', () => {
+    void dataPlane.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 30_000).unref();
+  });
+  process.on('SIGTERM', () => undefined);
+  process.on('SIGINT', () => undefined);
+  send({ type: 'ready' });
+}

@@ -1,0 +1,57 @@
+/**
+ * The compiled, immutable configuration the data plane runs on: the only contract between the
+ * control side (supervisor) and the workers. Plain data, so it crosses IPC as it is. Observed
+ * health is not in it: it travels separately as `HealthUpdate`s, and survives snapshot swaps.
+ */
+import type { Action, LoadBalancerSettings, TargetGroupSettings, TargetHealthState, TargetHealthReason, HealthCheckSettings, TargetGroupProtocol } from '../model/index.ts';
+
+export interface Snapshot {
+  /** The store's config version this snapshot was compiled from. */
+  version: number;
+  listeners: ListenerSnapshot[];
+  targetGroups: TargetGroupSnapshot[];
+}
+
+export interface ListenerSnapshot {
+  arn: string;
+  loadBalancerArn: string;
+  loadBalancerName: string;
+  protocol: 'HTTP' | 'HTTPS';
+  port: number;
+  /** Address to bind: `0.0.0.0`, `::`, `127.0.0.1` or `::1`. */
+  bindAddress: string;
+  settings: LoadBalancerSettings;
+  defaultActions: Action[];
+}
+
+export interface TargetGroupSnapshot {
+  arn: string;
+  name: string;
+  protocol: TargetGroupProtocol;
+  port: number;
+  settings: TargetGroupSettings;
+  healthCheck: HealthCheckSettings;
+  /** True when some listener forwards to it; otherwise its targets are `unused`. */
+  inUse: boolean;
+  targets: TargetSnapshot[];
+}
+
+export interface TargetSnapshot {
+  /** `id:port`, unique within the group. */
+  key: string;
+  id: string;
+  port: number;
+  /** Resolved IP address; undefined when the host name does not resolve. */
+  address: string | undefined;
+  registeredAt: number;
+  /** Epoch ms at which a draining target is removed; undefined when not draining. */
+  drainUntil: number | undefined;
+}
+
+/** A change of one target's observed health, broadcast by the health checker. */
+export interface HealthUpdate {
+  targetGroupArn: string;
+  targetKey: string;
+  state: TargetHealthState;
+  reason: TargetHealthReason | undefined;
+}
