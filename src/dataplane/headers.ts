@@ -129,10 +129,10 @@ function dropConnectionTokens(out: string[], tokens: string): void {
 export function forwardResponseHeaders(raw: Buffer[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const nameBuf = raw[i]!;
-    const len = nameBuf.length;
+    const name = raw[i]!.toString('latin1');
+    const len = name.length;
     if (len === 10 || len === 17 || len === 16 || len === 7) {
-      const lower = nameBuf.toString('latin1').toLowerCase();
+      const lower = name.toLowerCase();
       if (
         lower === 'connection' ||
         lower === 'keep-alive' ||
@@ -143,10 +143,8 @@ export function forwardResponseHeaders(raw: Buffer[]): string[] {
       ) {
         continue;
       }
-      out.push(lower, raw[i + 1]!.toString('latin1'));
-      continue;
     }
-    out.push(nameBuf.toString('latin1'), raw[i + 1]!.toString('latin1'));
+    out.push(name, raw[i + 1]!.toString('latin1'));
   }
   return out;
 }

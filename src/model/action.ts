@@ -118,7 +118,7 @@ function checkAction(a: ActionInput, problems: Problems, path: string, targetGro
     }
     case 'fixed-response': {
       const f = a.fixedResponseConfig;
-      if (!f || !/^[2-5]\d\d$/.test(f.statusCode ?? '')) {
+      if (!f || !/^[245]\d\d$/.test(f.statusCode ?? '')) {
         problems.add(`${path}.fixedResponseConfig.statusCode`, 'statusCode must be a 2XX, 4XX or 5XX code');
         break;
       }
