@@ -21,7 +21,7 @@ const attributes = z.record(z.string(), attributeValue);
 
 /** `matcher: "200"`, `matcher: 200` or, as the API writes it, `matcher: {httpCode: "200-299"}`. */
 const matcher = z
-  .union([z.string(), z.number(), z.strictObject({ httpCode: stringish.optional() })], {
+  .union([z.string(), z.number(), z.strictObject({ httpCode: stringish })], {
     error: "must be HTTP codes like '200' or {httpCode: '200-299'}",
   })
   .transform((m) => (typeof m === 'object' ? m.httpCode : String(m)));

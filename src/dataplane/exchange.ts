@@ -63,11 +63,19 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // 1xx informational: Node already handled Expect itself
-    this.responded = true;
-    this.resumeUpstream = resume;
     const res = this.res;
     if (res.destroyed) return true;
-    res.writeHead(statusCode, forwardResponseHeaders(rawHeaders));
+    try {
+      res.writeHead(statusCode, forwardResponseHeaders(rawHeaders));
+    } catch {
+      // A header Node refuses to send (bad characters): the response is not valid HTTP.
+      this.finish();
+      sendLocalReply(res, replies.targetGarbage);
+      this.abortUpstream?.();
+      return false;
+    }
+    this.responded = true;
+    this.resumeUpstream = resume;
     return true;
   }
 
@@ -83,6 +91,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
+    if (this.done) return; // already answered (or abandoned) by this side
     this.finish();
     if (this.responded) {
       // Part of the response is already with the client: the only honest signal left is to cut it.

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import { runAction } from './actions.ts';
 import { onClientError } from './local-reply.ts';
@@ -30,8 +31,18 @@ export interface BindRequest {
 /** Requests headers must arrive within this, whatever the idle timeout (slowloris). */
 const headerReadTimeoutMs = 60_000;
 
+const kSince = Symbol('albatross.connectedAt');
+type TimedSocket = Socket & { [kSince]: number };
+
+function onConnection(socket: TimedSocket): void {
+  socket[kSince] = Date.now();
+}
+
 function onRequest(this: ListenerServer, req: IncomingMessage, res: ServerResponse): void {
-  if (this.closing) res.shouldKeepAlive = false;
+  // Keep-alive ends when the listener is going away or the connection outlived client_keep_alive.
+  if (this.closing || Date.now() - (req.socket as TimedSocket)[kSince] > this.runtime.settings.clientKeepAliveMs) {
+    res.shouldKeepAlive = false;
+  }
   try {
     runAction(req, res, this.runtime);
   } catch (err) {
@@ -87,6 +98,7 @@ export class ListenerManager {
     const server = http.createServer({ maxHeaderSize: 65536, connectionsCheckingInterval: 2000 }) as ListenerServer;
     server.closing = false;
     configure(server, runtime);
+    server.on('connection', onConnection);
     server.on('request', onRequest);
     server.on('clientError', onClientError);
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -160,7 +160,8 @@ export function checkTargetGroupInput(input: TargetGroupInput, problems: Problem
   if (input.healthCheckTimeoutSeconds !== undefined) {
     checkIntRange(timeout, 2, 120, 'healthCheckTimeoutSeconds', problems, `${path}.healthCheckTimeoutSeconds`);
   }
-  if (Number.isInteger(interval) && Number.isInteger(timeout) && timeout >= interval) {
+  const inRange = Number.isInteger(interval) && interval >= 5 && interval <= 300 && Number.isInteger(timeout) && timeout >= 2 && timeout <= 120;
+  if (inRange && timeout >= interval) {
     problems.add(`${path}.healthCheckTimeoutSeconds`, `health check timeout (${timeout}) must be smaller than the interval (${interval})`);
   }
   if (input.healthyThresholdCount !== undefined) {

@@ -20,6 +20,10 @@ export function runWorker(): void {
     void dataPlane.close().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 30_000).unref();
   });
+  // One request's bug must not take every connection of this worker down with it.
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`albatross worker ${process.pid}: uncaught ${err.stack ?? String(err)}\n`);
+  });
   process.on('SIGTERM', () => undefined);
   process.on('SIGINT', () => undefined);
   send({ type: 'ready' });
