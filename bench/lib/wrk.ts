@@ -1,0 +1,128 @@
+/** Runs wrk (pinned with taskset) and parses its `--latency` report. */
+import { spawn } from 'node:child_process';
+import { CLK_TCK } from './cpu.ts';
+import { HOST, signalGroup, trackGroup, untrackGroup } from './procs.ts';
+
+export interface WrkOptions {
+  port: number;
+  path: string;
+  durationS: number;
+  connections: number;
+  threads: number;
+  /** CPU list for `taskset -c`, or null for no pinning. */
+  cpu: string | null;
+}
+
+export interface WrkResult {
+  requestsPerSec: number;
+  requests: number;
+  /** wrk's own measured duration, in seconds */
+  durationS: number;
+  latencyMs: { avg: number; max: number; p50: number; p75: number; p90: number; p99: number };
+  socketErrors: { connect: number; read: number; write: number; timeout: number };
+  non2xx3xx: number;
+  /** socket errors + non-2xx/3xx responses */
+  errors: number;
+  /** user+system CPU seconds used by wrk itself */
+  wrkCpuSeconds: number;
+  raw: string;
+}
+
+const CPU_MARK = '__wrk_child_cpu_ticks__';
+
+/**
+ * `taskset -c <cpu> wrk -t<threads> -c<conns> -d<duration>s --latency http://127.0.0.1:<port><path>`.
+ * wrk runs under a tiny `sh` that prints its children's utime+stime afterwards (fields
+ * 16-17 of its own /proc/<pid>/stat), which is wrk's CPU. The shell is started in its own
+ * process group so that a hung wrk can be killed as a whole.
+ */
+export function runWrk(o: WrkOptions): Promise<WrkResult> {
+  const url = `http://${HOST}:${o.port}${o.path}`;
+  const args = [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`, '--latency', url];
+  const pin = o.cpu === null ? '' : `taskset -c ${o.cpu} `;
+  const script = `${pin}wrk "$@"; rc=$?; echo "${CPU_MARK} $(cut -d' ' -f16,17 /proc/$$/stat)"; exit $rc`;
+  const timeoutMs = (o.durationS + 20) * 1000;
+
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', script, 'sh', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pgid = child.pid;
+    if (pgid !== undefined) trackGroup(pgid);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => {
+      if (pgid !== undefined) signalGroup(pgid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (pgid !== undefined) untrackGroup(pgid);
+      const m = new RegExp(`${CPU_MARK} (\\d+) (\\d+)`).exec(out);
+      const wrkCpuSeconds = m ? (Number(m[1]) + Number(m[2])) / CLK_TCK : NaN;
+      const raw = out.replace(new RegExp(`${CPU_MARK}.*\\n?`), '');
+      if (code !== 0) {
+        const why = signal ? `killed by ${signal} (timeout ${timeoutMs / 1000} s?)` : `exit code ${code}`;
+        reject(new Error(`wrk ${why}: ${(err || raw).trim().split('\n').slice(-3).join(' | ')}`));
+        return;
+      }
+      try {
+        resolve({ ...parseWrk(raw), wrkCpuSeconds });
+      } catch (e) {
+        reject(new Error(`${(e as Error).message}\n--- wrk output ---\n${raw}${err}`));
+      }
+    });
+  });
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+function toMs(value: string, unit: string): number {
+  const f = UNIT_MS[unit];
+  if (f === undefined) throw new Error(`unknown wrk time unit "${unit}"`);
+  return Number(value) * f;
+}
+
+/** Parses wrk 4.x output (with `--latency`). */
+export function parseWrk(text: string): Omit<WrkResult, 'wrkCpuSeconds'> {
+  const need = (re: RegExp, what: string): RegExpExecArray => {
+    const m = re.exec(text);
+    if (!m) throw new Error(`could not find ${what} in wrk output`);
+    return m;
+  };
+  const lat = need(/^\s*Latency\s+([\d.]+)(us|ms|s|m|h)\s+[\d.]+\w+\s+([\d.]+)(us|ms|s|m|h)/m, 'latency stats');
+  const pct = (p: number): number => {
+    const m = need(new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s|m|h)\\s*$`, 'm'), `${p}% latency`);
+    return toMs(m[1]!, m[2]!);
+  };
+  const total = need(/^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h)/m, 'request count');
+  const rps = need(/^Requests\/sec:\s+([\d.]+)/m, 'Requests/sec');
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const socketErrors = {
+    connect: Number(sock?.[1] ?? 0),
+    read: Number(sock?.[2] ?? 0),
+    write: Number(sock?.[3] ?? 0),
+    timeout: Number(sock?.[4] ?? 0),
+  };
+  const non2xx3xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+  return {
+    requestsPerSec: Number(rps[1]),
+    requests: Number(total[1]),
+    durationS: toMs(total[2]!, total[3]!) / 1000,
+    latencyMs: {
+      avg: toMs(lat[1]!, lat[2]!),
+      max: toMs(lat[3]!, lat[4]!),
+      p50: pct(50),
+      p75: pct(75),
+      p90: pct(90),
+      p99: pct(99),
+    },
+    socketErrors,
+    non2xx3xx,
+    errors: socketErrors.connect + socketErrors.read + socketErrors.write + socketErrors.timeout + non2xx3xx,
+    raw: text,
+  };
+}
