@@ -3,21 +3,18 @@
  * updates. Per-target state — observed health, upstream pool, in-flight count — is carried over
  * by target key, so a config change never resets health or drops connections.
  */
-import { Pool } from 'undici';
 import type { TargetHealthState } from '../model/index.ts';
 import type { HealthUpdate, Snapshot } from '../snapshot/index.ts';
 import { compileAction } from './actions.ts';
 import { ListenerManager, type BindRequest, type ListenerStatus } from './listener-manager.ts';
 import { ListenerRuntime } from './listener-runtime.ts';
 import { TargetEndpoint, TargetSet } from './target-set.ts';
-
-/** ALB's connection timeout to targets. */
-const connectTimeoutMs = 10_000;
+import { UpstreamPool } from './upstream/index.ts';
 
 export class DataPlane {
   readonly #listeners: ListenerManager;
   #targetSets = new Map<string, TargetSet>();
-  readonly #pools = new Map<string, Pool>();
+  readonly #pools = new Map<string, UpstreamPool>();
   readonly #health = new Map<string, TargetHealthState>();
   version = -1;
 
@@ -40,7 +37,7 @@ export class DataPlane {
         }
         const e = new TargetEndpoint(t, this.#health.get(healthKey(tg.arn, t.key)) ?? 'initial');
         if (e.address !== undefined) {
-          e.pool = this.#pool(e.origin);
+          e.pool = this.#pool(e);
           usedOrigins.add(e.origin);
         }
         return e;
@@ -56,7 +53,7 @@ export class DataPlane {
     for (const [origin, pool] of this.#pools) {
       if (!usedOrigins.has(origin)) {
         this.#pools.delete(origin);
-        void pool.close().catch(() => undefined);
+        pool.close();
       }
     }
     this.version = snapshot.version;
@@ -78,15 +75,15 @@ export class DataPlane {
 
   async close(): Promise<void> {
     await this.#listeners.close();
-    await Promise.all([...this.#pools.values()].map((p) => p.close().catch(() => undefined)));
+    for (const p of this.#pools.values()) p.close();
     this.#pools.clear();
   }
 
-  #pool(origin: string): Pool {
-    let pool = this.#pools.get(origin);
+  #pool(e: TargetEndpoint): UpstreamPool {
+    let pool = this.#pools.get(e.origin);
     if (pool === undefined) {
-      pool = new Pool(`http://${origin}`, { connect: { timeout: connectTimeoutMs }, pipelining: 1 });
-      this.#pools.set(origin, pool);
+      pool = new UpstreamPool(e.address!, e.port);
+      this.#pools.set(e.origin, pool);
     }
     return pool;
   }

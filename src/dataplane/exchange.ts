@@ -1,117 +1,109 @@
 /**
- * One proxied request: the ProxyExchange object is both the per-request state and the undici
- * dispatch handler (undici calls its methods), so the request path creates no closures. Event
- * listeners are module-level functions that find their exchange through a field on the emitter.
+ * One proxied request. The ProxyExchange object is the per-request state and the upstream
+ * connection's handler, so the request path creates no closures; event listeners are
+ * module-level functions that find their exchange through a field on the emitter.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
-import { forwardRequestHeaders, forwardResponseHeaders, BAD_HOST, HAS_BODY } from './headers.ts';
+import { forwardRequestHeaders, forwardResponseHeaders, requestFlags } from './headers.ts';
 import { replies, sendLocalReply, type LocalReply } from './local-reply.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import type { TargetEndpoint, TargetSet } from './target-set.ts';
+import { connectTimeoutMs, type UpstreamConnection, type UpstreamHandler, type UpstreamPhase } from './upstream/index.ts';
 
 const kExchange = Symbol('albatross.exchange');
 
 type ResponseWithExchange = ServerResponse & { [kExchange]?: ProxyExchange };
 
-export class ProxyExchange implements Dispatcher.DispatchHandler {
+export class ProxyExchange implements UpstreamHandler {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly listener: ListenerRuntime;
   readonly targetSet: TargetSet;
   endpoint: TargetEndpoint;
-  readonly headers: string[];
+  /** Request line, headers and the blank line, as sent to the target. */
+  readonly head: string;
   readonly hasBody: boolean;
-  abortUpstream: ((err?: Error) => void) | null = null;
-  resumeUpstream: (() => void) | null = null;
+  readonly chunked: boolean;
+  connection: UpstreamConnection | null = null;
   /** Response headers went to the client: from here on nothing can be retried or replaced. */
   responded = false;
   done = false;
-  attempts = 1;
+  attempts = 0;
 
-  constructor(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, targetSet: TargetSet, endpoint: TargetEndpoint, headers: string[], hasBody: boolean) {
+  constructor(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, targetSet: TargetSet, endpoint: TargetEndpoint, head: string, hasBody: boolean, chunked: boolean) {
     this.req = req;
     this.res = res;
     this.listener = listener;
     this.targetSet = targetSet;
     this.endpoint = endpoint;
-    this.headers = headers;
+    this.head = head;
     this.hasBody = hasBody;
+    this.chunked = chunked;
   }
 
   /** Sends the request to `this.endpoint`. */
   dispatch(): void {
     const e = this.endpoint;
     e.inflight++;
-    const idle = this.listener.settings.idleTimeoutMs;
-    e.pool!.dispatch(
-      {
-        path: this.req.url!,
-        method: this.req.method as Dispatcher.HttpMethod,
-        headers: this.headers,
-        body: this.hasBody ? this.req : null,
-        headersTimeout: idle,
-        bodyTimeout: idle,
-      },
-      this,
-    );
+    this.attempts++;
+    const c = e.pool!.acquire();
+    this.connection = c;
+    const req = this.req;
+    c.send(this, this.head, req.method === 'HEAD', this.hasBody ? req : null, this.chunked, this.listener.settings.idleTimeoutMs, connectTimeoutMs);
   }
 
-  onConnect(abort: (err?: Error) => void): void {
-    this.abortUpstream = abort;
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true; // 1xx informational: Node already handled Expect itself
+  onUpstreamHead(status: number, statusMessage: string, headers: string[]): boolean {
     const res = this.res;
-    if (res.destroyed) return true;
+    if (res.destroyed) return false;
     try {
-      res.writeHead(statusCode, forwardResponseHeaders(rawHeaders));
+      res.writeHead(status, statusMessage, forwardResponseHeaders(headers));
     } catch {
       // A header Node refuses to send (bad characters): the response is not valid HTTP.
       this.finish();
       sendLocalReply(res, replies.targetGarbage);
-      this.abortUpstream?.();
       return false;
     }
     this.responded = true;
-    this.resumeUpstream = resume;
     return true;
   }
 
-  onData(chunk: Buffer): boolean {
+  onUpstreamData(chunk: Buffer): boolean {
     if (this.res.write(chunk)) return true;
     this.res.once('drain', onResponseDrain);
     return false;
   }
 
-  onComplete(): void {
+  onUpstreamEnd(): void {
     this.finish();
     this.res.end();
   }
 
-  onError(err: Error): void {
-    if (this.done) return; // already answered (or abandoned) by this side
+  onUpstreamDrain(): void {
+    // The connection resumes the request body itself; nothing else waits on the target.
+  }
+
+  onUpstreamError(code: string, phase: UpstreamPhase, reused: boolean): void {
+    if (this.done) return;
     this.finish();
     if (this.responded) {
       // Part of the response is already with the client: the only honest signal left is to cut it.
       this.res.destroy();
       return;
     }
-    if (this.res.destroyed || this.req.destroyed && !this.req.complete) return; // client is gone (460)
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED' && !this.hasBody && this.attempts === 1 && this.retry()) return;
+    if (this.res.destroyed) return; // the client is gone (460)
+    if (this.attempts === 1 && isSafeToRetry(this, phase, reused) && this.retry()) return;
     sendLocalReply(this.res, replyFor(code));
   }
 
-  /** Once, to another target, only when nothing reached the first one (connection refused). */
+  /**
+   * Once more, to another target if there is one. Only called when the first target cannot
+   * have acted on the request.
+   */
   retry(): boolean {
-    const next = this.targetSet.pick(this.endpoint);
-    if (next === undefined || next === this.endpoint) return false;
-    this.attempts++;
+    const next = this.targetSet.pick(this.endpoint) ?? this.endpoint;
+    if (next.pool === undefined) return false;
     this.done = false;
     this.endpoint = next;
-    this.abortUpstream = null;
     this.dispatch();
     return true;
   }
@@ -120,41 +112,54 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.done) return;
     this.done = true;
     this.endpoint.inflight--;
+    this.connection = null;
   }
 }
 
-function replyFor(code: string | undefined): LocalReply {
+/**
+ * A request may go to another target when the first never saw it (no connection), or when a
+ * reused keep-alive connection died before any response byte and the request is idempotent
+ * and bodiless (the target closed it as we wrote: the race every keep-alive proxy has).
+ */
+function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase, reused: boolean): boolean {
+  if (ex.hasBody) return false;
+  if (phase === 'connect') return true;
+  if (phase !== 'sent' || !reused) return false;
+  const m = ex.req.method;
+  return m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || m === 'PUT' || m === 'DELETE';
+}
+
+function replyFor(code: string): LocalReply {
   switch (code) {
     case 'ECONNREFUSED':
       return replies.targetRefused;
-    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'ETIMEDOUT':
       return replies.targetTimeout;
-    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ECONNTIMEOUT':
       return replies.connectTimeout;
-    case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
       return replies.targetReset;
-    case 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH':
-      return replies.incompleteBody;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
       return replies.targetUnreachable;
     default:
-      return code !== undefined && code.startsWith('HPE_') ? replies.targetGarbage : replies.targetReset;
+      return code.startsWith('HPE_') ? replies.targetGarbage : replies.targetReset;
   }
 }
 
 function onResponseDrain(this: ResponseWithExchange): void {
-  this[kExchange]?.resumeUpstream?.();
+  this[kExchange]?.connection?.resume();
 }
 
-/** The client went away before the exchange finished: stop the upstream side too. */
+/** The client went away before the exchange finished: drop the upstream side too. */
 function onResponseClose(this: ResponseWithExchange): void {
   const ex = this[kExchange];
   if (ex === undefined || ex.done) return;
-  ex.abortUpstream?.(new Error('client closed the connection'));
+  const c = ex.connection;
+  ex.finish();
+  c?.abandon();
 }
 
 /** Forward `req` to a target of `set`. Called by the listener for forward actions. */
@@ -172,20 +177,19 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
     sendLocalReply(res, replies.badRequest);
     return;
   }
-  const headers: string[] = [];
-  const flags = forwardRequestHeaders(
+  const headers = forwardRequestHeaders(
     req.rawHeaders,
     listener,
     clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp,
     socket.remotePort,
-    headers,
   );
-  if ((flags & BAD_HOST) !== 0) {
+  if (requestFlags.badHost) {
     res.shouldKeepAlive = false;
     sendLocalReply(res, replies.badRequest);
     return;
   }
-  const ex = new ProxyExchange(req, res, listener, set, endpoint, headers, (flags & HAS_BODY) !== 0);
+  const head = req.method + ' ' + url + ' HTTP/1.1\r\n' + headers + '\r\n';
+  const ex = new ProxyExchange(req, res, listener, set, endpoint, head, requestFlags.hasBody, requestFlags.chunked);
   (res as ResponseWithExchange)[kExchange] = ex;
   res.on('close', onResponseClose);
   ex.dispatch();

@@ -57,6 +57,14 @@ function onRequest(this: ListenerServer, req: IncomingMessage, res: ServerRespon
   }
 }
 
+/**
+ * A client connection idle for the idle timeout: closed, unless a request on it is waiting on
+ * its target (the upstream side times that out and answers 504).
+ */
+function onSocketTimeout(socket: Socket & { _httpMessage?: unknown }): void {
+  if (socket._httpMessage == null) socket.destroy();
+}
+
 function configure(server: ListenerServer, runtime: ListenerRuntime): void {
   server.runtime = runtime;
   const idle = runtime.settings.idleTimeoutMs;
@@ -101,6 +109,7 @@ export class ListenerManager {
     server.on('connection', onConnection);
     server.on('request', onRequest);
     server.on('clientError', onClientError);
+    server.on('timeout', onSocketTimeout);
     server.once('error', (err: NodeJS.ErrnoException) => {
       this.#servers.delete(key);
       this.#report({ arn: server.runtime.arn, port: runtime.port, address, ok: false, error: err.code ?? err.message });

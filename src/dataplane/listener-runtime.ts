@@ -20,6 +20,8 @@ export class ListenerRuntime {
   readonly proto: 'http' | 'https';
   readonly settings: LoadBalancerSettings;
   readonly action: CompiledAction;
+  /** `x-forwarded-proto` and `x-forwarded-port` lines, the same for every request. */
+  readonly forwardedProtoPortLines: string;
   /** Host rewriting memo: the last Host seen and what it became (most clients send one Host). */
   lastHostIn = '';
   lastHostOut = '';
@@ -32,6 +34,7 @@ export class ListenerRuntime {
     this.proto = l.protocol === 'HTTPS' ? 'https' : 'http';
     this.settings = l.settings;
     this.action = action;
+    this.forwardedProtoPortLines = `x-forwarded-proto: ${this.proto}\r\nx-forwarded-port: ${this.portString}\r\n`;
   }
 
   /**

@@ -3,7 +3,7 @@
  * health and in-flight count) and the routable list the balancer picks from. The routable list is
  * rebuilt on config and health events, never filtered per request (HAProxy's lb_ops lesson).
  */
-import type { Pool } from 'undici';
+import type { UpstreamPool } from './upstream/index.ts';
 import type { TargetGroupSettings, TargetHealthState } from '../model/index.ts';
 import type { TargetGroupSnapshot, TargetSnapshot } from '../snapshot/index.ts';
 
@@ -14,7 +14,7 @@ export class TargetEndpoint {
   readonly address: string | undefined;
   /** `address:port`, the origin its pool connects to. */
   readonly origin: string;
-  pool: Pool | undefined;
+  pool: UpstreamPool | undefined;
   state: TargetHealthState;
   draining: boolean;
   /** Requests sent to this target and not yet finished, in this worker. */

@@ -5,14 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Pool } from 'undici';
 import { TargetEndpoint, TargetSet } from '../../src/dataplane/target-set.ts';
+import { UpstreamPool } from '../../src/dataplane/upstream/index.ts';
 import { readTargetGroupSettings, healthCheckDefaults } from '../../src/model/index.ts';
 import type { TargetGroupSnapshot } from '../../src/snapshot/index.ts';
 import type { TargetHealthState } from '../../src/model/index.ts';
 
-const pool = new Pool('http://127.0.0.1:9');
-test.after(() => pool.destroy());
+const pool = new UpstreamPool('127.0.0.1', 9);
+test.after(() => pool.close());
 
 function group(specs: Array<{ key: string; state: TargetHealthState; draining?: boolean }>): TargetSet {
   const tg: TargetGroupSnapshot = {

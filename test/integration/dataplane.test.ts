@@ -1,0 +1,253 @@
+/*
+ * The data plane in one process against scripted targets on loopback: what a client sees for
+ * bodies in both directions, HEAD and 204, responses framed by connection close, informational
+ * responses, and each failure of a target (refused, reset, garbage, silence) — including the
+ * keep-alive race where a target closes an idle connection just as a request is sent to it.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { createHash } from 'node:crypto';
+import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
+import {
+  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
+} from '../../src/model/index.ts';
+import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+
+const closers: Array<() => unknown> = [];
+after(async () => {
+  for (const c of closers.reverse()) await c();
+});
+
+async function listen(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((r) => server.close(() => r(undefined))));
+  return (server.address() as net.AddressInfo).port;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A target that answers by path: /name, /echo (sha256 of the body), /big?mb=N, /nocontent, /early-hints. */
+function appTarget(name: string, options: http.ServerOptions = {}): http.Server {
+  const server = http.createServer(options, (req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/echo') {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      req.on('data', (c: Buffer) => {
+        bytes += c.length;
+        hash.update(c);
+      });
+      req.on('end', () => res.end(JSON.stringify({ name, bytes, sha256: hash.digest('hex'), te: req.headers['transfer-encoding'] ?? null })));
+      return;
+    }
+    if (url.pathname === '/big') {
+      const total = Number(url.searchParams.get('mb')) * 1024 * 1024;
+      const chunk = Buffer.alloc(64 * 1024, 7);
+      let sent = 0;
+      res.writeHead(200, { 'content-length': total });
+      const pump = (): void => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
+    if (url.pathname === '/nocontent') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/early-hints') {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.end(`after hints from ${name}`);
+      return;
+    }
+    res.setHeader('x-target', name);
+    res.end(`hello from ${name}`);
+  });
+  closers.push(() => server.closeAllConnections());
+  return server;
+}
+
+/** A target speaking raw TCP: `onData` decides what happens to each request. */
+function rawTarget(onData: (socket: net.Socket, data: Buffer) => void): net.Server {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.on('data', (d) => onData(socket, d));
+  });
+  closers.push(() => sockets.forEach((s) => s.destroy()));
+  return server;
+}
+
+function group(arn: string, ports: number[]): TargetGroupSnapshot {
+  return {
+    arn, name: arn, protocol: 'HTTP', port: 80, inUse: true,
+    settings: readTargetGroupSettings({}),
+    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
+    targets: ports.map((port) => ({ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined })),
+  };
+}
+
+/** A data plane with one listener forwarding to a group of the given target ports. */
+async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {}): Promise<number> {
+  const listenPort = await freePort();
+  const statuses: ListenerStatus[] = [];
+  const plane = new DataPlane((s) => statuses.push(s));
+  closers.push(() => plane.close());
+  const tg = group(`tg-${listenPort}`, ports);
+  const snapshot: Snapshot = {
+    version: 1,
+    targetGroups: [tg],
+    listeners: [{
+      arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
+      settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...lbAttributes }),
+      defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]),
+    }],
+  };
+  plane.apply(snapshot);
+  plane.applyHealth(tg.targets.map((t) => ({ targetGroupArn: tg.arn, targetKey: t.key, state: 'healthy', reason: undefined })));
+  for (let i = 0; i < 100 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(statuses.some((s) => s.ok), `listener did not bind: ${JSON.stringify(statuses)}`);
+  return listenPort;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+after(() => agent.destroy());
+
+function request(port: number, path: string, opts: { method?: string; body?: Buffer | string; chunked?: boolean } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (opts.chunked) headers['transfer-encoding'] = 'chunked';
+    const req = http.request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (opts.body !== undefined && opts.chunked) {
+      const b = Buffer.from(opts.body);
+      const half = Math.floor(b.length / 2);
+      req.write(b.subarray(0, half));
+      req.end(b.subarray(half));
+    } else {
+      req.end(opts.body);
+    }
+  });
+}
+
+test('requests alternate between targets and target headers come back', async () => {
+  const a = await listen(appTarget('a'));
+  const b = await listen(appTarget('b'));
+  const port = await proxyTo([a, b]);
+  const names = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await request(port, '/');
+    assert.equal(r.status, 200);
+    names.push(r.headers['x-target']);
+  }
+  assert.deepEqual(names.sort(), ['a', 'a', 'b', 'b']);
+});
+
+test('request bodies reach the target intact, with Content-Length or chunked', async () => {
+  const port = await proxyTo([await listen(appTarget('a'))]);
+  const body = Buffer.alloc(3 * 1024 * 1024 + 17, 'x');
+  const expected = createHash('sha256').update(body).digest('hex');
+  const fixed = JSON.parse((await request(port, '/echo', { method: 'POST', body })).body.toString());
+  assert.equal(fixed.bytes, body.length);
+  assert.equal(fixed.sha256, expected);
+  const chunked = JSON.parse((await request(port, '/echo', { method: 'PUT', body, chunked: true })).body.toString());
+  assert.equal(chunked.bytes, body.length);
+  assert.equal(chunked.sha256, expected);
+  assert.equal(chunked.te, 'chunked');
+});
+
+test('a large response streams through completely', async () => {
+  const port = await proxyTo([await listen(appTarget('a'))]);
+  const r = await request(port, '/big?mb=64');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.length, 64 * 1024 * 1024);
+});
+
+test('HEAD gets headers without a body, 204 has none, and the connection stays usable', async () => {
+  const port = await proxyTo([await listen(appTarget('a'))]);
+  const head = await request(port, '/', { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  const empty = await request(port, '/nocontent');
+  assert.equal(empty.status, 204);
+  assert.equal((await request(port, '/')).body.toString(), 'hello from a');
+});
+
+test('informational responses before the real one are not passed on as the response', async () => {
+  const port = await proxyTo([await listen(appTarget('a'))]);
+  const r = await request(port, '/early-hints');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.toString(), 'after hints from a');
+});
+
+test('a response framed by closing the connection is delivered whole', async () => {
+  const target = rawTarget((socket) => {
+    socket.end('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end');
+  });
+  const port = await proxyTo([await listen(target)]);
+  const r = await request(port, '/');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.toString(), 'until the end');
+});
+
+test('a target that resets gets 502 saying so', async () => {
+  const port = await proxyTo([await listen(rawTarget((socket) => socket.resetAndDestroy()))]);
+  const r = await request(port, '/');
+  assert.equal(r.status, 502);
+  assert.match(r.body.toString(), /closed the connection/);
+});
+
+test('a target that answers garbage gets 502 saying so', async () => {
+  const port = await proxyTo([await listen(rawTarget((socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n')))]);
+  const r = await request(port, '/');
+  assert.equal(r.status, 502);
+  assert.match(r.body.toString(), /not valid HTTP/);
+});
+
+test('a target that never answers gets 504 after the idle timeout', async () => {
+  const port = await proxyTo([await listen(rawTarget(() => undefined))], { 'idle_timeout.timeout_seconds': '1' });
+  const r = await request(port, '/');
+  assert.equal(r.status, 504);
+  assert.match(r.body.toString(), /did not respond within the idle timeout/);
+});
+
+test('a refused connection is retried on another target: the client sees no error', async () => {
+  const alive = await listen(appTarget('alive'));
+  const dead = await freePort();
+  const port = await proxyTo([dead, alive]);
+  for (let i = 0; i < 6; i++) {
+    const r = await request(port, '/');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.toString(), 'hello from alive');
+  }
+});
+
+test('a target closing idle keep-alive connections at once never costs a request', async () => {
+  // keepAliveTimeout of 1 ms: every pooled connection is closed by the target right after use.
+  const port = await proxyTo([await listen(appTarget('a', { keepAliveTimeout: 1 }))]);
+  for (let i = 0; i < 200; i++) {
+    const r = await request(port, '/');
+    assert.equal(r.status, 200, `request ${i}: ${r.body.toString()}`);
+    if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
+  }
+});
