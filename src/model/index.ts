@@ -9,3 +9,7 @@ export * from './target-health.ts';
 export * from './load-balancer.ts';
 export * from './listener.ts';
 export * from './action.ts';
+export * from './rule.ts';
+export * from './certificate.ts';
+export * from './security-group.ts';
+export * from './access-key.ts';

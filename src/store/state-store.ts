@@ -3,7 +3,21 @@
  * health. Asynchronous so that a PostgreSQL implementation shared by several nodes fits behind
  * it; the data plane never sees it (it gets compiled snapshots).
  */
-import type { LoadBalancer, Listener, TargetGroup, Target, TargetHealthState, TargetHealthReason } from '../model/index.ts';
+import type {
+  AccessKey, LoadBalancer, Listener, Rule, SecurityGroup, ServerCertificate, TargetGroup, Target, TargetHealthState, TargetHealthReason,
+} from '../model/index.ts';
+
+/** A certificate with its private key sealed under the master key (see src/secrets). */
+export interface StoredServerCertificate {
+  certificate: ServerCertificate;
+  privateKeySealed: string;
+}
+
+/** An access key with its secret sealed under the master key. */
+export interface StoredAccessKey {
+  key: AccessKey;
+  secretSealed: string;
+}
 
 /** Reads and writes inside one transaction. */
 export interface StoreTx {
@@ -29,6 +43,38 @@ export interface StoreTx {
   listTargets(targetGroupArn: string): Promise<Target[]>;
   putTarget(targetGroupArn: string, target: Target): Promise<void>;
   deleteTarget(targetGroupArn: string, id: string, port: number): Promise<void>;
+
+  /** Rules of one listener (or of all), by priority. The default rule is not stored. */
+  listRules(listenerArn?: string): Promise<Rule[]>;
+  getRule(arn: string): Promise<Rule | undefined>;
+  putRule(rule: Rule): Promise<void>;
+  deleteRule(arn: string): Promise<void>;
+
+  /** Tags of a resource, by key. */
+  getTags(resourceArn: string): Promise<Record<string, string>>;
+  putTags(resourceArn: string, tags: Record<string, string>): Promise<void>;
+  removeTags(resourceArn: string, keys: readonly string[]): Promise<void>;
+
+  listServerCertificates(): Promise<StoredServerCertificate[]>;
+  getServerCertificate(name: string): Promise<StoredServerCertificate | undefined>;
+  findServerCertificateByArn(arn: string): Promise<StoredServerCertificate | undefined>;
+  putServerCertificate(cert: StoredServerCertificate): Promise<void>;
+  deleteServerCertificate(name: string): Promise<void>;
+
+  listSecurityGroups(): Promise<SecurityGroup[]>;
+  getSecurityGroup(groupId: string): Promise<SecurityGroup | undefined>;
+  findSecurityGroupByName(groupName: string): Promise<SecurityGroup | undefined>;
+  putSecurityGroup(group: SecurityGroup): Promise<void>;
+  deleteSecurityGroup(groupId: string): Promise<void>;
+
+  listAccessKeys(): Promise<StoredAccessKey[]>;
+  getAccessKey(accessKeyId: string): Promise<StoredAccessKey | undefined>;
+  putAccessKey(key: StoredAccessKey): Promise<void>;
+  deleteAccessKey(accessKeyId: string): Promise<void>;
+
+  /** Small named values the control plane keeps (e.g. the master-key check). */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
 }
 
 /** One target's observed health on one node, as the health checker last recorded it. */

@@ -39,4 +39,35 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (target_group_arn, id, port, node)
   );
   `,
+  `
+  CREATE TABLE rules (
+    arn TEXT PRIMARY KEY,
+    listener_arn TEXT NOT NULL REFERENCES listeners(arn) ON DELETE CASCADE,
+    priority INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (listener_arn, priority)
+  );
+  CREATE TABLE tags (
+    resource_arn TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (resource_arn, key)
+  );
+  CREATE TABLE server_certificates (
+    name TEXT PRIMARY KEY,
+    arn TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    private_key_sealed TEXT NOT NULL
+  );
+  CREATE TABLE security_groups (
+    group_id TEXT PRIMARY KEY,
+    group_name TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+  );
+  CREATE TABLE access_keys (
+    access_key_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    secret_sealed TEXT NOT NULL
+  );
+  `,
 ];

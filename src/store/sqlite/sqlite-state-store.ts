@@ -7,8 +7,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadBalancer, Listener, TargetGroup, Target } from '../../model/index.ts';
-import type { StateStore, StoreTx, TargetHealthRecord } from '../state-store.ts';
+import type { LoadBalancer, Listener, Rule, SecurityGroup, ServerCertificate, TargetGroup, Target, AccessKey } from '../../model/index.ts';
+import type { StateStore, StoreTx, StoredAccessKey, StoredServerCertificate, TargetHealthRecord } from '../state-store.ts';
 import { migrations } from './migrations.ts';
 
 type Db = Database.Database;
@@ -138,6 +138,36 @@ function prepare(db: Db) {
     deleteHealthOfNode: db.prepare(`DELETE FROM target_health WHERE node = ?`),
     putHealth: db.prepare(`INSERT INTO target_health (target_group_arn, id, port, node, body) VALUES (?, ?, ?, ?, ?)`),
     listHealth: db.prepare(`SELECT body FROM target_health ORDER BY target_group_arn, id, port, node`),
+    listRules: db.prepare(`SELECT body FROM rules ORDER BY listener_arn, priority`),
+    listRulesOf: db.prepare(`SELECT body FROM rules WHERE listener_arn = ? ORDER BY priority`),
+    getRule: db.prepare(`SELECT body FROM rules WHERE arn = ?`),
+    putRule: db.prepare(`INSERT INTO rules (arn, listener_arn, priority, body) VALUES (?, ?, ?, ?)
+      ON CONFLICT (arn) DO UPDATE SET priority = excluded.priority, body = excluded.body`),
+    deleteRule: db.prepare(`DELETE FROM rules WHERE arn = ?`),
+    getTags: db.prepare(`SELECT key, value FROM tags WHERE resource_arn = ? ORDER BY key`),
+    putTag: db.prepare(`INSERT INTO tags (resource_arn, key, value) VALUES (?, ?, ?)
+      ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value`),
+    removeTag: db.prepare(`DELETE FROM tags WHERE resource_arn = ? AND key = ?`),
+    removeAllTags: db.prepare(`DELETE FROM tags WHERE resource_arn = ?`),
+    listCerts: db.prepare(`SELECT body, private_key_sealed FROM server_certificates ORDER BY name`),
+    getCert: db.prepare(`SELECT body, private_key_sealed FROM server_certificates WHERE name = ?`),
+    findCertByArn: db.prepare(`SELECT body, private_key_sealed FROM server_certificates WHERE arn = ?`),
+    putCert: db.prepare(`INSERT INTO server_certificates (name, arn, body, private_key_sealed) VALUES (?, ?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET arn = excluded.arn, body = excluded.body, private_key_sealed = excluded.private_key_sealed`),
+    deleteCert: db.prepare(`DELETE FROM server_certificates WHERE name = ?`),
+    listSgs: db.prepare(`SELECT body FROM security_groups ORDER BY group_name`),
+    getSg: db.prepare(`SELECT body FROM security_groups WHERE group_id = ?`),
+    findSg: db.prepare(`SELECT body FROM security_groups WHERE group_name = ?`),
+    putSg: db.prepare(`INSERT INTO security_groups (group_id, group_name, body) VALUES (?, ?, ?)
+      ON CONFLICT (group_id) DO UPDATE SET group_name = excluded.group_name, body = excluded.body`),
+    deleteSg: db.prepare(`DELETE FROM security_groups WHERE group_id = ?`),
+    listKeys: db.prepare(`SELECT body, secret_sealed FROM access_keys ORDER BY access_key_id`),
+    getKey: db.prepare(`SELECT body, secret_sealed FROM access_keys WHERE access_key_id = ?`),
+    putKey: db.prepare(`INSERT INTO access_keys (access_key_id, body, secret_sealed) VALUES (?, ?, ?)
+      ON CONFLICT (access_key_id) DO UPDATE SET body = excluded.body, secret_sealed = excluded.secret_sealed`),
+    deleteKey: db.prepare(`DELETE FROM access_keys WHERE access_key_id = ?`),
+    getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
+    setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
   };
 }
 
@@ -174,6 +204,8 @@ class SqliteTx implements StoreTx {
   }
   async deleteLoadBalancer(arn: string): Promise<void> {
     this.wrote = true;
+    for (const l of all<Listener>(this.#s.listListenersOf.all(arn))) await this.deleteListener(l.arn);
+    this.#s.removeAllTags.run(arn);
     this.#s.deleteLb.run(arn);
   }
   async listListeners(loadBalancerArn?: string): Promise<Listener[]> {
@@ -188,6 +220,8 @@ class SqliteTx implements StoreTx {
   }
   async deleteListener(arn: string): Promise<void> {
     this.wrote = true;
+    for (const r of all<Rule>(this.#s.listRulesOf.all(arn))) this.#s.removeAllTags.run(r.arn);
+    this.#s.removeAllTags.run(arn);
     this.#s.deleteListener.run(arn);
   }
   async listTargetGroups(): Promise<TargetGroup[]> {
@@ -205,6 +239,7 @@ class SqliteTx implements StoreTx {
   }
   async deleteTargetGroup(arn: string): Promise<void> {
     this.wrote = true;
+    this.#s.removeAllTags.run(arn);
     this.#s.deleteTg.run(arn);
   }
   async listTargets(targetGroupArn: string): Promise<Target[]> {
@@ -218,4 +253,107 @@ class SqliteTx implements StoreTx {
     this.wrote = true;
     this.#s.deleteTarget.run(targetGroupArn, id, port);
   }
+
+  async listRules(listenerArn?: string): Promise<Rule[]> {
+    return all(listenerArn === undefined ? this.#s.listRules.all() : this.#s.listRulesOf.all(listenerArn));
+  }
+  async getRule(arn: string): Promise<Rule | undefined> {
+    return one(this.#s.getRule.get(arn) as Row);
+  }
+  async putRule(r: Rule): Promise<void> {
+    this.wrote = true;
+    this.#s.putRule.run(r.arn, r.listenerArn, r.priority, JSON.stringify(r));
+  }
+  async deleteRule(arn: string): Promise<void> {
+    this.wrote = true;
+    this.#s.removeAllTags.run(arn);
+    this.#s.deleteRule.run(arn);
+  }
+
+  async getTags(resourceArn: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const r of this.#s.getTags.all(resourceArn) as Array<{ key: string; value: string }>) out[r.key] = r.value;
+    return out;
+  }
+  async putTags(resourceArn: string, tags: Record<string, string>): Promise<void> {
+    this.wrote = true;
+    for (const [k, v] of Object.entries(tags)) this.#s.putTag.run(resourceArn, k, v);
+  }
+  async removeTags(resourceArn: string, keys: readonly string[]): Promise<void> {
+    this.wrote = true;
+    for (const k of keys) this.#s.removeTag.run(resourceArn, k);
+  }
+
+  async listServerCertificates(): Promise<StoredServerCertificate[]> {
+    return (this.#s.listCerts.all() as SealedRow[]).map(storedCert);
+  }
+  async getServerCertificate(name: string): Promise<StoredServerCertificate | undefined> {
+    const row = this.#s.getCert.get(name) as SealedRow | undefined;
+    return row ? storedCert(row) : undefined;
+  }
+  async findServerCertificateByArn(arn: string): Promise<StoredServerCertificate | undefined> {
+    const row = this.#s.findCertByArn.get(arn) as SealedRow | undefined;
+    return row ? storedCert(row) : undefined;
+  }
+  async putServerCertificate(c: StoredServerCertificate): Promise<void> {
+    this.wrote = true;
+    this.#s.putCert.run(c.certificate.name, c.certificate.arn, JSON.stringify(c.certificate), c.privateKeySealed);
+  }
+  async deleteServerCertificate(name: string): Promise<void> {
+    this.wrote = true;
+    this.#s.deleteCert.run(name);
+  }
+
+  async listSecurityGroups(): Promise<SecurityGroup[]> {
+    return all(this.#s.listSgs.all());
+  }
+  async getSecurityGroup(groupId: string): Promise<SecurityGroup | undefined> {
+    return one(this.#s.getSg.get(groupId) as Row);
+  }
+  async findSecurityGroupByName(groupName: string): Promise<SecurityGroup | undefined> {
+    return one(this.#s.findSg.get(groupName) as Row);
+  }
+  async putSecurityGroup(g: SecurityGroup): Promise<void> {
+    this.wrote = true;
+    this.#s.putSg.run(g.groupId, g.groupName, JSON.stringify(g));
+  }
+  async deleteSecurityGroup(groupId: string): Promise<void> {
+    this.wrote = true;
+    this.#s.deleteSg.run(groupId);
+  }
+
+  async listAccessKeys(): Promise<StoredAccessKey[]> {
+    return (this.#s.listKeys.all() as KeyRow[]).map(storedKey);
+  }
+  async getAccessKey(accessKeyId: string): Promise<StoredAccessKey | undefined> {
+    const row = this.#s.getKey.get(accessKeyId) as KeyRow | undefined;
+    return row ? storedKey(row) : undefined;
+  }
+  async putAccessKey(k: StoredAccessKey): Promise<void> {
+    this.wrote = true;
+    this.#s.putKey.run(k.key.accessKeyId, JSON.stringify(k.key), k.secretSealed);
+  }
+  async deleteAccessKey(accessKeyId: string): Promise<void> {
+    this.wrote = true;
+    this.#s.deleteKey.run(accessKeyId);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (this.#s.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+  async setMeta(key: string, value: string): Promise<void> {
+    this.wrote = true;
+    this.#s.setMeta.run(key, value);
+  }
+}
+
+type SealedRow = { body: string; private_key_sealed: string };
+type KeyRow = { body: string; secret_sealed: string };
+
+function storedCert(row: SealedRow): StoredServerCertificate {
+  return { certificate: JSON.parse(row.body) as ServerCertificate, privateKeySealed: row.private_key_sealed };
+}
+
+function storedKey(row: KeyRow): StoredAccessKey {
+  return { key: JSON.parse(row.body) as AccessKey, secretSealed: row.secret_sealed };
 }
