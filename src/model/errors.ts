@@ -2,24 +2,64 @@
  * The one catalogue of errors the control plane raises. Codes and HTTP statuses are AWS's,
  * so the API can render them as AWS error XML and the AWS CLI shows what users expect.
  */
-export type ErrorCode =
-  | 'ValidationError'
-  | 'InvalidConfigurationRequest'
-  | 'TargetGroupNotFound'
-  | 'LoadBalancerNotFound'
-  | 'ListenerNotFound'
-  | 'RuleNotFound'
-  | 'DuplicateTargetGroupName'
-  | 'DuplicateLoadBalancerName'
-  | 'DuplicateListener'
-  | 'ResourceInUse'
-  | 'InvalidTarget'
-  | 'TargetGroupAssociationLimit'
-  | 'IncompatibleProtocols'
-  | 'UnsupportedProtocol'
-  | 'PriorityInUse'
-  | 'CertificateNotFound'
-  | 'OperationNotPermitted';
+/** AWS error codes Albatross answers with, and their HTTP status. */
+export const errorStatus = {
+  // elasticloadbalancing
+  ValidationError: 400,
+  InvalidConfigurationRequest: 400,
+  TargetGroupNotFound: 400,
+  LoadBalancerNotFound: 400,
+  ListenerNotFound: 400,
+  RuleNotFound: 400,
+  DuplicateTargetGroupName: 400,
+  DuplicateLoadBalancerName: 400,
+  DuplicateListener: 400,
+  DuplicateTagKeys: 400,
+  ResourceInUse: 400,
+  InvalidTarget: 400,
+  TargetGroupAssociationLimit: 400,
+  IncompatibleProtocols: 400,
+  UnsupportedProtocol: 400,
+  PriorityInUse: 400,
+  TooManyRules: 400,
+  TooManyTargets: 400,
+  TooManyTags: 400,
+  TooManyActions: 400,
+  TooManyConditionValues: 400,
+  TooManyCertificates: 400,
+  CertificateNotFound: 400,
+  SSLPolicyNotFound: 400,
+  InvalidSecurityGroup: 400,
+  InvalidSubnet: 400,
+  InvalidScheme: 400,
+  OperationNotPermitted: 400,
+  // common to the Query APIs
+  InvalidAction: 400,
+  MissingParameter: 400,
+  InvalidParameterValue: 400,
+  InvalidParameterCombination: 400,
+  MalformedQueryString: 404,
+  RequestEntityTooLarge: 413,
+  InternalFailure: 500,
+  // iam
+  NoSuchEntity: 404,
+  EntityAlreadyExists: 409,
+  DeleteConflict: 409,
+  LimitExceeded: 409,
+  MalformedCertificate: 400,
+  KeyPairMismatch: 400,
+  InvalidInput: 400,
+  // ec2
+  'InvalidGroup.NotFound': 400,
+  'InvalidGroup.Duplicate': 400,
+  'InvalidGroupId.Malformed': 400,
+  'InvalidPermission.Duplicate': 400,
+  'InvalidPermission.NotFound': 400,
+  'InvalidPermission.Malformed': 400,
+  DependencyViolation: 400,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
 
 /** One problem found while validating input; `path` names where it is (`targetGroups[0].port`). */
 export interface Problem {
@@ -34,7 +74,7 @@ export class AlbatrossError extends Error {
   /** Every problem found, when the error reports a whole invalid document. */
   readonly problems: readonly Problem[];
 
-  constructor(code: ErrorCode, message: string, problems: readonly Problem[] = [], httpStatus = 400) {
+  constructor(code: ErrorCode, message: string, problems: readonly Problem[] = [], httpStatus: number = errorStatus[code]) {
     super(message);
     this.name = 'AlbatrossError';
     this.code = code;

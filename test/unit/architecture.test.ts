@@ -38,6 +38,8 @@ const allowed: Record<string, string[]> = {
   config: ['config', 'model', 'store', 'lib'],
   health: ['health', 'model', 'snapshot', 'store'],
   dataplane: ['dataplane', 'model', 'snapshot', 'lib'],
+  secrets: ['secrets'],
+  controlplane: ['controlplane', 'model', 'store', 'secrets', 'lib', 'snapshot'],
 };
 
 test('each module imports only what the architecture allows', () => {

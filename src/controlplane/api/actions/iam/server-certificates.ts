@@ -1,0 +1,4 @@
+/** iam/server-certificates actions (being written). */
+import type { ActionTable } from '../../action.ts';
+
+export const serverCertificatesActions: ActionTable = {};
