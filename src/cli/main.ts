@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { registerServe } from './commands/serve.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerAccessKeys } from './commands/access-keys.ts';
+import { registerApiCommands } from './api/register.ts';
 
 const program = new Command('albatross')
   .description('A self-hosted Application Load Balancer with the concepts and API of AWS ALB')
@@ -12,5 +14,7 @@ const program = new Command('albatross')
 registerServe(program);
 registerApply(program);
 registerStatus(program);
+registerAccessKeys(program);
+registerApiCommands(program);
 
 await program.parseAsync(process.argv);
