@@ -95,6 +95,20 @@ export function checkAttributes(
   }
 }
 
+/** Combinations of target-group attributes the per-key checks cannot see (ALB refuses them too). */
+export function checkTargetGroupAttributeCombination(a: Attributes, problems: Problems, path = 'attributes'): void {
+  if (a['load_balancing.algorithm.anomaly_mitigation'] === 'on' && a['load_balancing.algorithm.type'] !== 'weighted_random') {
+    problems.add(`${path}.load_balancing.algorithm.anomaly_mitigation`, 'anomaly mitigation can be on only with load_balancing.algorithm.type weighted_random');
+  }
+  if (a['stickiness.enabled'] === 'true' && a['stickiness.type'] === 'app_cookie' && !a['stickiness.app_cookie.cookie_name']) {
+    problems.add(`${path}.stickiness.app_cookie.cookie_name`, 'app_cookie stickiness needs stickiness.app_cookie.cookie_name');
+  }
+  const cookie = a['stickiness.app_cookie.cookie_name'] ?? '';
+  if (/^(AWSALB|AWSALBAPP|AWSALBTG)/i.test(cookie)) {
+    problems.add(`${path}.stickiness.app_cookie.cookie_name`, `cookie name '${cookie}' is reserved for the load balancer's own cookies`);
+  }
+}
+
 /** Typed view of the target-group attributes the data plane and health checker use. */
 export interface TargetGroupSettings {
   deregistrationDelayMs: number;

@@ -13,3 +13,4 @@ export * from './rule.ts';
 export * from './certificate.ts';
 export * from './security-group.ts';
 export * from './access-key.ts';
+export * from './ssl-policy.ts';

@@ -4,7 +4,7 @@
  */
 import { Problems } from './errors.ts';
 import { checkIntRange, checkOneOf, checkPort, checkResourceName } from './names.ts';
-import { checkAttributes, defaultAttributes, targetGroupAttributeSpecs, type Attributes } from './attributes.ts';
+import { checkAttributes, checkTargetGroupAttributeCombination, defaultAttributes, targetGroupAttributeSpecs, type Attributes } from './attributes.ts';
 
 export type TargetGroupProtocol = 'HTTP' | 'HTTPS';
 export type ProtocolVersion = 'HTTP1' | 'HTTP2' | 'GRPC';
@@ -173,5 +173,11 @@ export function checkTargetGroupInput(input: TargetGroupInput, problems: Problem
   if (input.matcher !== undefined && (typeof input.matcher !== 'string' || !parseMatcher(input.matcher))) {
     problems.add(`${path}.matcher`, `matcher must be HTTP codes from 200 to 499 like '200', '200,202' or '200-299', got ${JSON.stringify(input.matcher)}`);
   }
-  if (input.attributes !== undefined) checkAttributes(targetGroupAttributeSpecs, input.attributes, problems, `${path}.attributes`);
+  if (input.attributes !== undefined) {
+    const before = problems.list.length;
+    checkAttributes(targetGroupAttributeSpecs, input.attributes, problems, `${path}.attributes`);
+    if (problems.list.length === before) {
+      checkTargetGroupAttributeCombination({ ...defaultAttributes(targetGroupAttributeSpecs), ...input.attributes }, problems, `${path}.attributes`);
+    }
+  }
 }
