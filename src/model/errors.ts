@@ -35,6 +35,7 @@ export const errorStatus = {
   OperationNotPermitted: 400,
   // common to the Query APIs
   InvalidAction: 400,
+  MissingAction: 400,
   MissingParameter: 400,
   InvalidParameterValue: 400,
   InvalidParameterCombination: 400,
@@ -57,6 +58,10 @@ export const errorStatus = {
   'InvalidPermission.NotFound': 400,
   'InvalidPermission.Malformed': 400,
   DependencyViolation: 400,
+  'InvalidVpcID.NotFound': 400,
+  'InvalidSecurityGroupRuleId.NotFound': 400,
+  RulesPerSecurityGroupLimitExceeded: 400,
+  DryRunOperation: 412,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
