@@ -91,17 +91,19 @@ export class ProxyExchange implements UpstreamHandler {
       return;
     }
     if (this.res.destroyed) return; // the client is gone (460)
-    if (this.attempts === 1 && isSafeToRetry(this, phase, reused) && this.retry()) return;
+    if (this.attempts === 1 && isSafeToRetry(this, phase, reused) && this.retry(phase)) return;
     sendLocalReply(this.res, replyFor(code));
   }
 
   /**
    * Once more, to another target if there is one. Only called when the first target cannot
-   * have acted on the request.
+   * have acted on the request. A target that could not be connected to is not tried again; one
+   * whose reused connection had just closed may get the request on a fresh connection.
    */
-  retry(): boolean {
-    const next = this.targetSet.pick(this.endpoint) ?? this.endpoint;
-    if (next.pool === undefined) return false;
+  retry(phase: UpstreamPhase): boolean {
+    const next = this.targetSet.pick(this.endpoint);
+    if (next === undefined || next.pool === undefined) return false;
+    if (next === this.endpoint && phase === 'connect') return false;
     this.done = false;
     this.endpoint = next;
     this.dispatch();
@@ -164,11 +166,6 @@ function onResponseClose(this: ResponseWithExchange): void {
 
 /** Forward `req` to a target of `set`. Called by the listener for forward actions. */
 export function forward(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, set: TargetSet): void {
-  const endpoint = set.pick();
-  if (endpoint === undefined) {
-    sendLocalReply(res, replies.noTargets);
-    return;
-  }
   const socket = req.socket;
   const clientIp = socket.remoteAddress;
   if (clientIp === undefined) return; // the client is already gone
@@ -183,9 +180,14 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
     clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp,
     socket.remotePort,
   );
-  if (requestFlags.badHost) {
+  if (requestFlags.badHost || (requestFlags.noHost && req.httpVersionMinor === 1)) {
     res.shouldKeepAlive = false;
-    sendLocalReply(res, replies.badRequest);
+    sendLocalReply(res, replies.noHost);
+    return;
+  }
+  const endpoint = set.pick();
+  if (endpoint === undefined) {
+    sendLocalReply(res, replies.noTargets);
     return;
   }
   const head = req.method + ' ' + url + ' HTTP/1.1\r\n' + headers + '\r\n';

@@ -8,7 +8,7 @@ import type { ListenerRuntime } from './listener-runtime.ts';
 import { nextTraceId } from './trace-id.ts';
 
 /** Flags of the last `forwardRequestHeaders` call (module state: no object per request). */
-export const requestFlags = { hasBody: false, chunked: false, badHost: false };
+export const requestFlags = { hasBody: false, chunked: false, badHost: false, noHost: false };
 
 /**
  * The header lines (each ending in CRLF, without the request line or the final blank line) to
@@ -96,7 +96,7 @@ export function forwardRequestHeaders(
     const named = connectionHeaderNames(connectionTokens);
     if (named.size > 0) return forwardRequestHeaders(raw, l, clientIp, clientPort, named);
   }
-  if (host !== undefined) out += 'host: ' + l.targetHost(host) + '\r\n';
+  out += 'host: ' + l.targetHost(host ?? l.dnsName) + '\r\n';
   const mode = l.settings.xffMode;
   if (mode === 'append') {
     const client = l.settings.xffClientPort && clientPort !== undefined
@@ -112,6 +112,7 @@ export function forwardRequestHeaders(
   requestFlags.hasBody = hasBody;
   requestFlags.chunked = chunked;
   requestFlags.badHost = badHost;
+  requestFlags.noHost = host === undefined;
   return out;
 }
 

@@ -103,7 +103,7 @@ export class ListenerManager {
   }
 
   #open(key: string, address: string, runtime: ListenerRuntime): void {
-    const server = http.createServer({ maxHeaderSize: 65536, connectionsCheckingInterval: 2000 }) as ListenerServer;
+    const server = http.createServer({ maxHeaderSize: 65536, connectionsCheckingInterval: 2000, requireHostHeader: false }) as ListenerServer;
     server.closing = false;
     configure(server, runtime);
     server.on('connection', onConnection);

@@ -15,6 +15,7 @@ export type CompiledAction =
 export class ListenerRuntime {
   readonly arn: string;
   readonly loadBalancerName: string;
+  readonly dnsName: string;
   readonly port: number;
   readonly portString: string;
   readonly proto: 'http' | 'https';
@@ -29,6 +30,7 @@ export class ListenerRuntime {
   constructor(l: ListenerSnapshot, action: CompiledAction) {
     this.arn = l.arn;
     this.loadBalancerName = l.loadBalancerName;
+    this.dnsName = l.dnsName;
     this.port = l.port;
     this.portString = String(l.port);
     this.proto = l.protocol === 'HTTPS' ? 'https' : 'http';

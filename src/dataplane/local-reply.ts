@@ -30,6 +30,7 @@ export const replies = {
   targetTimeout: reply(504, 'Gateway Timeout', 'the target did not respond within the idle timeout'),
   connectTimeout: reply(504, 'Gateway Timeout', 'the connection to the target timed out'),
   badRequest: reply(400, 'Bad Request', 'the request is malformed'),
+  noHost: reply(400, 'Bad Request', 'an HTTP/1.1 request must have one Host header'),
   incompleteBody: reply(400, 'Bad Request', 'the request body ended before its declared length'),
 } as const;
 

@@ -40,6 +40,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve): Prom
       arn: l.arn,
       loadBalancerArn: lb.arn,
       loadBalancerName: lb.name,
+      dnsName: lb.dnsName,
       protocol: l.protocol,
       port: l.port,
       bindAddress: bindAddress(lb),

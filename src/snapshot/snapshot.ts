@@ -16,6 +16,8 @@ export interface ListenerSnapshot {
   arn: string;
   loadBalancerArn: string;
   loadBalancerName: string;
+  /** The load balancer's DNS name: the Host sent for HTTP/1.0 requests that carry none. */
+  dnsName: string;
   protocol: 'HTTP' | 'HTTPS';
   port: number;
   /** Address to bind: `0.0.0.0`, `::`, `127.0.0.1` or `::1`. */

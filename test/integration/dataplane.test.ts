@@ -113,7 +113,7 @@ async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {
     version: 1,
     targetGroups: [tg],
     listeners: [{
-      arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
+      arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
       settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...lbAttributes }),
       defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]),
     }],

@@ -15,6 +15,7 @@ function listener(port: number, attributes: Record<string, string> = {}): Listen
     arn: 'arn:listener',
     loadBalancerArn: 'arn:lb',
     loadBalancerName: 'lb',
+    dnsName: 'lb-0123456789.albatross.local',
     protocol: 'HTTP',
     port,
     bindAddress: '127.0.0.1',
@@ -107,4 +108,10 @@ test('response hop-by-hop headers are dropped and the rest kept in order', () =>
   assert.deepEqual(forwardResponseHeaders(raw), ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
   const clean = ['Content-Type', 'text/plain', 'Content-Length', '2'];
   assert.deepEqual(forwardResponseHeaders(clean), clean);
+});
+
+test('a request without Host (HTTP/1.0) gets the load balancer name as Host', () => {
+  const h = forwarded([], listener(8000));
+  assert.equal(requestFlags.noHost, true);
+  assert.deepEqual(h.get('host'), ['lb-0123456789.albatross.local:8000']);
 });
