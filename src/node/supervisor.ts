@@ -1,12 +1,17 @@
 /**
  * The supervisor (cluster primary): owns the store, compiles snapshots when the config version
  * moves, runs the health checker once for the node, keeps workers alive and up to date, and
- * serves the admin endpoint. It never handles a proxied request itself.
+ * serves the admin endpoint (health, status and the AWS-compatible API). It never handles a
+ * proxied request itself.
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
-import { targetKey } from '../model/index.ts';
+import { defaultArnContext, targetKey } from '../model/index.ts';
+import { randomHex } from '../lib/ids.ts';
+import { MasterKey, verifyMasterKey } from '../secrets/master-key.ts';
+import { bootstrapAccessKey } from '../controlplane/access-keys.ts';
+import { createApiHandler, isApiRequest } from '../controlplane/api/api-server.ts';
 import { compileSnapshot, type HealthUpdate, type Snapshot } from '../snapshot/index.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { SqliteStateStore, storeFileName } from '../store/sqlite/sqlite-state-store.ts';
@@ -27,8 +32,30 @@ const say = (line: string): void => {
   process.stdout.write(`albatross: ${line}\n`);
 };
 
+/** A start-up problem (store, master key, admin address): one clear line on stderr, exit code 1. */
+function fatal(message: string): never {
+  process.stderr.write(`albatross: error: ${message}\n`);
+  process.exit(1);
+}
+
 export async function runSupervisor(opts: ServeOptions): Promise<void> {
-  const store: StateStore = new SqliteStateStore(opts.dataDir);
+  let store: StateStore;
+  let masterKey: MasterKey;
+  let bootstrap: Awaited<ReturnType<typeof bootstrapAccessKey>>;
+  try {
+    store = new SqliteStateStore(opts.dataDir);
+  } catch (err) {
+    fatal(`cannot open the store in ${resolvePath(opts.dataDir)}: ${(err as Error).message}`);
+  }
+  try {
+    // A wrong master key stops here, before anything is served.
+    masterKey = MasterKey.load(opts.dataDir);
+    await store.transaction((tx) => verifyMasterKey(masterKey, tx));
+    bootstrap = await bootstrapAccessKey(store, masterKey, opts.dataDir, defaultArnContext.region);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    fatal((err as Error).message);
+  }
   say(`store ${resolvePath(opts.dataDir, storeFileName)} (config version ${await store.configVersion()})`);
 
   let snapshot: Snapshot | undefined;
@@ -135,11 +162,35 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
   }, 1000);
   healthSaver.unref();
 
-  const admin = await startAdmin(opts.adminListen, () => ({
-    version: snapshot?.version ?? null,
-    listeners: [...listenerStates.entries()].map(([key, state]) => ({ key, state })),
-    targetHealth: health.records(),
-  }));
+  const api = createApiHandler({
+    store,
+    masterKey,
+    arnContext: defaultArnContext,
+    health: { get: (targetGroupArn, key) => health.get(targetGroupArn, key) },
+    now: Date.now,
+    randomHex,
+  });
+  let admin: http.Server;
+  try {
+    admin = await startAdmin(opts.adminListen, api, () => ({
+      version: snapshot?.version ?? null,
+      listeners: [...listenerStates.entries()].map(([key, state]) => ({ key, state })),
+      targetHealth: health.records(),
+    }));
+  } catch (err) {
+    stopping = true;
+    for (const w of workers) w.process.kill('SIGKILL');
+    fatal(`cannot listen on ${opts.adminListen} for the admin endpoint: ${(err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is already in use' : (err as Error).message}`);
+  }
+  // The first start's key is announced before the endpoint line, which tools wait for.
+  if (bootstrap !== undefined) {
+    const endpoint = adminUrl(admin);
+    say(
+      `created access key ${bootstrap.key.accessKeyId} for the admin API; credentials in ${bootstrap.credentialsFile} ` +
+        `(AWS_SHARED_CREDENTIALS_FILE=${bootstrap.credentialsFile} aws elbv2 describe-load-balancers --endpoint-url ${endpoint.replace(/\/$/, '')})`,
+    );
+  }
+  say(`admin endpoint ${adminUrl(admin)}`);
 
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -184,8 +235,21 @@ async function sweepDrained(store: StateStore): Promise<void> {
     .catch(() => undefined);
 }
 
-/** The admin endpoint; the AWS-compatible API joins it later. Loopback unless told otherwise. */
-async function startAdmin(listen: string, status: () => unknown): Promise<http.Server> {
+/** `http://host:port/` of a listening server. */
+function adminUrl(server: http.Server): string {
+  const addr = server.address() as { address: string; port: number };
+  return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}/`;
+}
+
+/**
+ * The admin endpoint: `GET /health`, `GET /status`, and the AWS Query API on `/` (`POST /`,
+ * `GET /?Action=...`). Loopback unless told otherwise.
+ */
+async function startAdmin(
+  listen: string,
+  api: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  status: () => unknown,
+): Promise<http.Server> {
   const colon = listen.lastIndexOf(':');
   const host = listen.slice(0, colon).replace(/^\[|\]$/g, '') || '127.0.0.1';
   const port = Number(listen.slice(colon + 1));
@@ -194,6 +258,8 @@ async function startAdmin(listen: string, status: () => unknown): Promise<http.S
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK\n');
     } else if (req.method === 'GET' && req.url === '/status') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status(), null, 2));
+    } else if (isApiRequest(req)) {
+      api(req, res);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
@@ -202,7 +268,5 @@ async function startAdmin(listen: string, status: () => unknown): Promise<http.S
     server.once('error', reject);
     server.listen({ host, port }, () => resolve());
   });
-  const addr = server.address() as { address: string; port: number };
-  say(`admin endpoint http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}/`);
   return server;
 }
