@@ -9,6 +9,8 @@ export interface NativeHttpParser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
   execute(data: Buffer): number | Error;
   finish(): undefined | Error;
+  /** Reads the stream handle directly, in C++; results arrive through `kOnExecute`. */
+  consume(handle: object): void;
   close(): void;
   free(): void;
   [key: number]: unknown;
@@ -21,6 +23,7 @@ interface HttpParserClass {
   kOnHeadersComplete: number;
   kOnBody: number;
   kOnMessageComplete: number;
+  kOnExecute: number;
 }
 
 const require = createRequire(import.meta.url);

@@ -50,7 +50,6 @@ export class UpstreamConnection {
     const socket = net.connect({ host: pool.host, port: pool.port, noDelay: true }) as TaggedSocket;
     socket[kConnection] = this;
     socket.on('connect', onSocketConnect);
-    socket.on('data', onSocketData);
     socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
@@ -63,6 +62,7 @@ export class UpstreamConnection {
     parser[HTTPParser.kOnHeadersComplete] = onParserHeadersComplete;
     parser[HTTPParser.kOnBody] = onParserBody;
     parser[HTTPParser.kOnMessageComplete] = onParserMessageComplete;
+    parser[HTTPParser.kOnExecute] = onParserExecute;
     this.parser = parser;
   }
 
@@ -87,7 +87,12 @@ export class UpstreamConnection {
 
   /** The response consumer can take more: let the target's bytes flow again. */
   resume(): void {
-    if (!this.closed) this.socket.resume();
+    if (!this.closed) handleOf(this.socket).readStart();
+  }
+
+  /** The response consumer is full: stop reading from the target until `resume()`. */
+  pause(): void {
+    if (!this.closed) handleOf(this.socket).readStop();
   }
 
   /** Drops the request (the client went away): the connection cannot be reused. */
@@ -167,19 +172,29 @@ function onSocketDrain(this: TaggedSocket): void {
   c.handler?.onUpstreamDrain();
 }
 
+interface StreamHandle {
+  readStart(): number;
+  readStop(): number;
+}
+
+function handleOf(socket: net.Socket): StreamHandle {
+  return (socket as unknown as { _handle: StreamHandle })._handle;
+}
+
 function onSocketConnect(this: TaggedSocket): void {
   const c = this[kConnection];
   c.connected = true;
+  // The native parser reads the socket itself, as Node's HTTP server does: no 'data' events.
+  c.parser.consume(handleOf(this));
   if (c.handler !== null) {
     c.deadline = Date.now() + c.timeoutMs;
     if (c.body !== null) startBody(c);
   }
 }
 
-function onSocketData(this: TaggedSocket, data: Buffer): void {
-  const c = this[kConnection];
-  const r = c.parser.execute(data);
-  if (typeof r !== 'number') c.fail((r as NodeJS.ErrnoException).code ?? 'HPE_INVALID');
+/** After each read the native parser consumed: an Error when the target's bytes are not HTTP. */
+function onParserExecute(this: TaggedParser, ret: number | Error): void {
+  if (typeof ret !== 'number') this.connection.fail((ret as NodeJS.ErrnoException).code ?? 'HPE_INVALID');
 }
 
 function onSocketEnd(this: TaggedSocket): void {
@@ -247,7 +262,7 @@ function onParserBody(this: TaggedParser, chunk: Buffer): void {
   const h = c.handler;
   if (h === null) return;
   c.deadline = Date.now() + c.timeoutMs;
-  if (!h.onUpstreamData(chunk)) c.socket.pause();
+  if (!h.onUpstreamData(chunk)) c.pause();
 }
 
 function onParserMessageComplete(this: TaggedParser): void {
