@@ -30,12 +30,12 @@ export class DataPlane {
       const endpoints = tg.targets.map((t) => {
         // The same target keeps its object: in-flight exchanges hold it and count on it.
         const old = previous?.endpoint(t.key);
-        if (old !== undefined && old.address === t.address) {
+        if (old !== undefined && old.address === t.address && old.tls === (tg.protocol === 'HTTPS')) {
           old.draining = t.drainUntil !== undefined;
           if (old.pool !== undefined) usedOrigins.add(old.origin);
           return old;
         }
-        const e = new TargetEndpoint(t, this.#health.get(healthKey(tg.arn, t.key)) ?? 'initial');
+        const e = new TargetEndpoint(t, this.#health.get(healthKey(tg.arn, t.key)) ?? 'initial', tg.protocol === 'HTTPS');
         if (e.address !== undefined) {
           e.pool = this.#pool(e);
           usedOrigins.add(e.origin);
@@ -47,6 +47,7 @@ export class DataPlane {
     const binds: BindRequest[] = snapshot.listeners.map((l) => ({
       bindAddress: l.bindAddress,
       runtime: new ListenerRuntime(l, compileAction(l.defaultActions, sets)),
+      tls: l.tls,
     }));
     this.#targetSets = sets;
     this.#listeners.apply(binds);
@@ -82,7 +83,7 @@ export class DataPlane {
   #pool(e: TargetEndpoint): UpstreamPool {
     let pool = this.#pools.get(e.origin);
     if (pool === undefined) {
-      pool = new UpstreamPool(e.address!, e.port);
+      pool = new UpstreamPool(e.address!, e.port, e.tls);
       this.#pools.set(e.origin, pool);
     }
     return pool;

@@ -4,6 +4,7 @@
  * module-level functions that find their exchange through a field on the emitter.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { forwardRequestHeaders, forwardResponseHeaders, requestFlags } from './headers.ts';
 import { replies, sendLocalReply, type LocalReply } from './local-reply.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
@@ -24,6 +25,8 @@ export class ProxyExchange implements UpstreamHandler {
   readonly head: string;
   readonly hasBody: boolean;
   readonly chunked: boolean;
+  /** The client speaks HTTP/2: no reason phrase, no connection-level headers. */
+  readonly h2: boolean;
   connection: UpstreamConnection | null = null;
   /** Response headers went to the client: from here on nothing can be retried or replaced. */
   responded = false;
@@ -39,6 +42,7 @@ export class ProxyExchange implements UpstreamHandler {
     this.head = head;
     this.hasBody = hasBody;
     this.chunked = chunked;
+    this.h2 = req.httpVersionMajor === 2;
   }
 
   /** Sends the request to `this.endpoint`. */
@@ -56,7 +60,8 @@ export class ProxyExchange implements UpstreamHandler {
     const res = this.res;
     if (res.destroyed) return false;
     try {
-      res.writeHead(status, statusMessage, forwardResponseHeaders(headers));
+      if (this.h2) res.writeHead(status, forwardResponseHeaders(headers));
+      else res.writeHead(status, statusMessage, forwardResponseHeaders(headers));
     } catch {
       // A header Node refuses to send (bad characters): the response is not valid HTTP.
       this.finish();
@@ -190,9 +195,32 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
     sendLocalReply(res, replies.noTargets);
     return;
   }
-  const head = req.method + ' ' + url + ' HTTP/1.1\r\n' + headers + '\r\n';
-  const ex = new ProxyExchange(req, res, listener, set, endpoint, head, requestFlags.hasBody, requestFlags.chunked);
+  let hasBody = requestFlags.hasBody;
+  let chunked = requestFlags.chunked;
+  let extra = '';
+  if (req.httpVersionMajor === 2) {
+    // HTTP/2 frames the body itself: a body without Content-Length goes to the target chunked.
+    const stream = (req as unknown as { stream: { endAfterHeaders: boolean } }).stream;
+    if (!hasBody && !stream.endAfterHeaders && req.headers['content-length'] === undefined) {
+      hasBody = true;
+      chunked = true;
+      extra = 'transfer-encoding: chunked\r\n';
+    }
+  }
+  if (listener.settings.tlsHeaders && listener.proto === 'https') extra += tlsHeaderLines(socket as TLSSocket);
+  const head = req.method + ' ' + url + ' HTTP/1.1\r\n' + headers + extra + '\r\n';
+  const ex = new ProxyExchange(req, res, listener, set, endpoint, head, hasBody, chunked);
   (res as ResponseWithExchange)[kExchange] = ex;
   res.on('close', onResponseClose);
   ex.dispatch();
+}
+
+/** `x-amzn-tls-version` and `x-amzn-tls-cipher-suite`, when the load balancer attribute asks for them. */
+function tlsHeaderLines(socket: TLSSocket): string {
+  const version = socket.getProtocol?.() ?? undefined;
+  const cipher = socket.getCipher?.();
+  let out = '';
+  if (version) out += 'x-amzn-tls-version: ' + version + '\r\n';
+  if (cipher) out += 'x-amzn-tls-cipher-suite: ' + (cipher.standardName ?? cipher.name) + '\r\n';
+  return out;
 }

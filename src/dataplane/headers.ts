@@ -28,19 +28,27 @@ export function forwardRequestHeaders(
   let xff: string | undefined;
   let traceId: string | undefined;
   let host: string | undefined;
+  let sawHost = false;
   let connectionTokens: string | undefined;
   let out = '';
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
+    if (name.charCodeAt(0) === 58 /* : */) {
+      // HTTP/2 pseudo-headers: only :authority carries something HTTP/1.1 has (the Host).
+      if (name === ':authority' && host === undefined) host = value;
+      continue;
+    }
     switch (name.length) {
       case 2: // te
         if (name.toLowerCase() === 'te') continue;
         break;
       case 4: // host
         if (name.toLowerCase() === 'host') {
-          if (host !== undefined) badHost = true;
-          host = value;
+          if (host !== undefined && !sawHost) host = value; // HTTP/2: Host wins over :authority
+          else if (host !== undefined) badHost = true;
+          else host = value;
+          sawHost = true;
           continue;
         }
         break;

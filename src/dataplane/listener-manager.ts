@@ -4,9 +4,14 @@
  * finish (its keep-alive connections close after their current response).
  */
 import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
+import type { ListenerTls } from '../snapshot/index.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
+import { buildTls, contextForName, type TlsSetup } from './tls-contexts.ts';
 import { runAction } from './actions.ts';
 import { onClientError } from './local-reply.ts';
 
@@ -18,14 +23,31 @@ export interface ListenerStatus {
   error?: string;
 }
 
+/** `http` (HTTP/1.1), `https` (TLS, HTTP/1.1), `h2` (TLS, HTTP/2 and HTTP/1.1 by ALPN). */
+type ServerKind = 'http' | 'https' | 'h2';
+
 interface ListenerServer extends http.Server {
   runtime: ListenerRuntime;
   closing: boolean;
+  kind: ServerKind;
+  /** HTTPS only: the current TLS material, read by the SNI callback at each handshake. */
+  tls: TlsHolder | undefined;
+  setSecureContext?(options: object): void;
+}
+
+interface TlsHolder {
+  setup: TlsSetup;
 }
 
 export interface BindRequest {
   bindAddress: string;
   runtime: ListenerRuntime;
+  tls: ListenerTls | undefined;
+}
+
+function kindOf(b: BindRequest): ServerKind {
+  if (b.tls === undefined) return 'http';
+  return b.runtime.settings.http2 ? 'h2' : 'https';
 }
 
 /** Requests headers must arrive within this, whatever the idle timeout (slowloris). */
@@ -77,6 +99,8 @@ function configure(server: ListenerServer, runtime: ListenerRuntime): void {
 export class ListenerManager {
   readonly #servers = new Map<string, ListenerServer>();
   readonly #report: (status: ListenerStatus) => void;
+  /** Failed TLS handshakes in this worker (ALB's ClientTLSNegotiationErrorCount). */
+  tlsNegotiationErrors = 0;
 
   constructor(report: (status: ListenerStatus) => void) {
     this.#report = report;
@@ -84,28 +108,45 @@ export class ListenerManager {
 
   apply(wanted: readonly BindRequest[]): void {
     const keep = new Set<string>();
-    for (const { bindAddress, runtime } of wanted) {
-      const key = `${bindAddress}|${runtime.port}`;
+    for (const b of wanted) {
+      const key = `${b.bindAddress}|${b.runtime.port}`;
       keep.add(key);
       const existing = this.#servers.get(key);
-      if (existing) {
-        configure(existing, runtime);
-        continue;
+      if (existing === undefined) {
+        this.#open(key, b);
+      } else if (existing.kind !== kindOf(b)) {
+        // HTTP <-> HTTPS on the same port: the new server binds once the old one has let go.
+        this.#servers.delete(key);
+        void closeGracefully(existing).then(() => {
+          if (!this.#servers.has(key)) this.#open(key, b);
+        });
+      } else {
+        configure(existing, b.runtime);
+        if (b.tls !== undefined) rotateTls(existing, b.tls);
       }
-      this.#open(key, bindAddress, runtime);
     }
     for (const [key, server] of this.#servers) {
       if (!keep.has(key)) {
         this.#servers.delete(key);
-        closeGracefully(server);
+        void closeGracefully(server);
       }
     }
   }
 
-  #open(key: string, address: string, runtime: ListenerRuntime): void {
-    const server = http.createServer({ maxHeaderSize: 65536, connectionsCheckingInterval: 2000, requireHostHeader: false }) as ListenerServer;
+  #open(key: string, b: BindRequest): void {
+    const { bindAddress: address, runtime } = b;
+    const kind = kindOf(b);
+    const holder = b.tls === undefined ? undefined : { setup: buildTls(b.tls) };
+    const server = createServer(kind, holder) as ListenerServer;
     server.closing = false;
+    server.kind = kind;
+    server.tls = holder;
     configure(server, runtime);
+    if (kind !== 'http') {
+      server.on('tlsClientError', () => {
+        this.tlsNegotiationErrors++;
+      });
+    }
     server.on('connection', onConnection);
     server.on('request', onRequest);
     server.on('clientError', onClientError);
@@ -126,6 +167,32 @@ export class ListenerManager {
     this.#servers.clear();
     await Promise.all(all.map((s) => closeGracefully(s)));
   }
+}
+
+const http1Options = { maxHeaderSize: 65536, connectionsCheckingInterval: 2000, requireHostHeader: false } as const;
+
+function createServer(kind: ServerKind, holder: TlsHolder | undefined): http.Server {
+  if (kind === 'http' || holder === undefined) return http.createServer(http1Options);
+  // One closure per listener (not per request): rotation replaces `holder.setup` in place.
+  const options = {
+    ...http1Options,
+    ...holder.setup.defaults,
+    SNICallback: (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => {
+      cb(null, contextForName(holder.setup, servername));
+    },
+  };
+  const created = kind === 'h2' ? http2.createSecureServer({ ...options, allowHTTP1: true }) : https.createServer(options);
+  return created as unknown as http.Server;
+}
+
+/** New certificates or policy take effect for new handshakes; open connections are not cut. */
+function rotateTls(server: ListenerServer, tls: ListenerTls): void {
+  const holder = server.tls;
+  if (holder === undefined) return;
+  const setup = buildTls(tls);
+  if (holder.setup.fingerprint === setup.fingerprint) return;
+  holder.setup = setup;
+  server.setSecureContext?.(setup.defaults);
 }
 
 function closeGracefully(server: ListenerServer): Promise<void> {

@@ -12,20 +12,23 @@ export class TargetEndpoint {
   readonly id: string;
   readonly port: number;
   readonly address: string | undefined;
-  /** `address:port`, the origin its pool connects to. */
+  /** `http://address:port` or `https://…`: the origin its pool connects to. */
   readonly origin: string;
+  /** The target group speaks HTTPS to its targets. */
+  readonly tls: boolean;
   pool: UpstreamPool | undefined;
   state: TargetHealthState;
   draining: boolean;
   /** Requests sent to this target and not yet finished, in this worker. */
   inflight = 0;
 
-  constructor(t: TargetSnapshot, state: TargetHealthState) {
+  constructor(t: TargetSnapshot, state: TargetHealthState, tls = false) {
     this.key = t.key;
     this.id = t.id;
     this.port = t.port;
     this.address = t.address;
-    this.origin = t.address === undefined ? '' : `${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`;
+    this.tls = tls;
+    this.origin = t.address === undefined ? '' : `${tls ? 'https' : 'http'}://${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`;
     this.pool = undefined;
     this.state = state;
     this.draining = t.drainUntil !== undefined;

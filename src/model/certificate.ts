@@ -199,3 +199,8 @@ export function serverCertificateId(randomHex: (bytes: number) => string): strin
   for (let i = 0; i < 17; i++) id += alphabet[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 36];
   return id;
 }
+
+/** The purpose a certificate's private key is sealed for: a key sealed for one name opens for no other. */
+export function serverCertificateKeyPurpose(name: string): string {
+  return `server-certificate:${name}`;
+}

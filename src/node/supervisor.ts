@@ -7,7 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
-import { defaultArnContext, targetKey } from '../model/index.ts';
+import { defaultArnContext, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
 import { randomHex } from '../lib/ids.ts';
 import { MasterKey, verifyMasterKey } from '../secrets/master-key.ts';
 import { bootstrapAccessKey } from '../controlplane/access-keys.ts';
@@ -123,7 +123,9 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     try {
       do {
         pending = false;
-        const next = await compileSnapshot(store, resolveHost);
+        const next = await compileSnapshot(store, resolveHost, (c) =>
+          masterKey.open(c.privateKeySealed, serverCertificateKeyPurpose(c.certificate.name)),
+        );
         snapshot = next;
         for (const l of next.listeners) listenerNames.set(l.arn, `${l.loadBalancerName} ${l.protocol}:${l.port}`);
         broadcast({ type: 'snapshot', snapshot: next });

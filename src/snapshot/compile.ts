@@ -3,21 +3,29 @@
  * that tests and other nodes can decide how names resolve.
  */
 import { isIP } from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import {
+  DEFAULT_SSL_POLICY,
   bindAddress,
+  findSslPolicy,
+  nodeCipherList,
   readLoadBalancerSettings,
   readTargetGroupSettings,
   referencedTargetGroups,
   targetKey,
 } from '../model/index.ts';
-import type { StateStore } from '../store/state-store.ts';
-import type { ListenerSnapshot, Snapshot, TargetGroupSnapshot } from './snapshot.ts';
+import type { Listener } from '../model/index.ts';
+import type { StateStore, StoredServerCertificate } from '../store/state-store.ts';
+import type { ListenerSnapshot, ListenerTls, Snapshot, TargetGroupSnapshot } from './snapshot.ts';
 
 /** Resolves an `instance` target's host name to an address; undefined when it does not resolve. */
 export type Resolve = (host: string) => Promise<string | undefined>;
 
-export async function compileSnapshot(store: StateStore, resolve: Resolve): Promise<Snapshot> {
-  const { version, lbs, listeners, groups } = await store.transaction(async (tx) => {
+/** Opens a certificate's sealed private key (the supervisor holds the master key). */
+export type OpenPrivateKey = (stored: StoredServerCertificate) => string;
+
+export async function compileSnapshot(store: StateStore, resolve: Resolve, openPrivateKey: OpenPrivateKey): Promise<Snapshot> {
+  const { version, lbs, listeners, groups, certificates } = await store.transaction(async (tx) => {
     const groupList = await tx.listTargetGroups();
     const withTargets = [];
     for (const tg of groupList) withTargets.push({ tg, targets: await tx.listTargets(tg.arn) });
@@ -26,8 +34,10 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve): Prom
       lbs: await tx.listLoadBalancers(),
       listeners: await tx.listListeners(),
       groups: withTargets,
+      certificates: await tx.listServerCertificates(),
     };
   });
+  const certByArn = new Map(certificates.map((c) => [c.certificate.arn, c]));
 
   const lbByArn = new Map(lbs.map((lb) => [lb.arn, lb]));
   const used = new Set<string>();
@@ -46,6 +56,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve): Prom
       bindAddress: bindAddress(lb),
       settings: readLoadBalancerSettings(lb.attributes),
       defaultActions: l.defaultActions,
+      tls: l.protocol === 'HTTPS' ? listenerTls(l, certByArn, openPrivateKey) : undefined,
     });
   }
 
@@ -73,4 +84,43 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve): Prom
   }));
 
   return { version, listeners: listenerSnapshots, targetGroups };
+}
+
+/** The TLS material of an HTTPS listener; certificates that are gone are skipped. */
+function listenerTls(l: Listener, certByArn: ReadonlyMap<string, StoredServerCertificate>, openPrivateKey: OpenPrivateKey): ListenerTls {
+  const policy = findSslPolicy(l.sslPolicy ?? DEFAULT_SSL_POLICY) ?? findSslPolicy(DEFAULT_SSL_POLICY)!;
+  // OpenSSL 3 refuses TLS 1.0/1.1 handshakes above security level 0; policies that allow them need it.
+  const legacy = policy.minVersion === 'TLSv1' || policy.minVersion === 'TLSv1.1';
+  const certs = [];
+  for (const { certificateArn } of l.certificates) {
+    const stored = certByArn.get(certificateArn);
+    if (stored === undefined) continue;
+    const c = stored.certificate;
+    certs.push({
+      arn: c.arn,
+      names: certificateNames(c.certificateBody),
+      cert: c.certificateChain ? `${c.certificateBody.trim()}\n${c.certificateChain.trim()}\n` : c.certificateBody,
+      key: openPrivateKey(stored),
+    });
+  }
+  return {
+    policyName: policy.name,
+    minVersion: policy.minVersion,
+    maxVersion: policy.maxVersion,
+    ciphers: nodeCipherList(policy) + (legacy ? ':@SECLEVEL=0' : ''),
+    certificates: certs,
+  };
+}
+
+/** DNS names of a certificate: its subject alternative names, else its common name. */
+function certificateNames(pem: string): string[] {
+  const x509 = new X509Certificate(pem);
+  const sans = (x509.subjectAltName ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4).toLowerCase());
+  if (sans.length > 0) return sans;
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(x509.subject);
+  return cn ? [cn[1]!.trim().toLowerCase()] : [];
 }

@@ -3,7 +3,7 @@
  * control side (supervisor) and the workers. Plain data, so it crosses IPC as it is. Observed
  * health is not in it: it travels separately as `HealthUpdate`s, and survives snapshot swaps.
  */
-import type { Action, LoadBalancerSettings, TargetGroupSettings, TargetHealthState, TargetHealthReason, HealthCheckSettings, TargetGroupProtocol } from '../model/index.ts';
+import type { Action, TlsProtocol, LoadBalancerSettings, TargetGroupSettings, TargetHealthState, TargetHealthReason, HealthCheckSettings, TargetGroupProtocol } from '../model/index.ts';
 
 export interface Snapshot {
   /** The store's config version this snapshot was compiled from. */
@@ -24,6 +24,30 @@ export interface ListenerSnapshot {
   bindAddress: string;
   settings: LoadBalancerSettings;
   defaultActions: Action[];
+  /** HTTPS listeners only: certificates (the first is the default) and the security policy. */
+  tls: ListenerTls | undefined;
+}
+
+/**
+ * What an HTTPS listener terminates TLS with. Private keys are here in clear: a snapshot lives
+ * in memory and crosses IPC only, never disk.
+ */
+export interface ListenerTls {
+  policyName: string;
+  minVersion: TlsProtocol;
+  maxVersion: TlsProtocol;
+  /** Node's `ciphers` string (TLS 1.3 suites and OpenSSL names, in the policy's order). */
+  ciphers: string;
+  certificates: ListenerTlsCertificate[];
+}
+
+export interface ListenerTlsCertificate {
+  arn: string;
+  /** DNS names it serves (subject alternative names, else the common name); `*.` wildcards kept. */
+  names: string[];
+  /** Certificate body followed by its chain, PEM. */
+  cert: string;
+  key: string;
 }
 
 export interface TargetGroupSnapshot {

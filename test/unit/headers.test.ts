@@ -21,6 +21,7 @@ function listener(port: number, attributes: Record<string, string> = {}): Listen
     bindAddress: '127.0.0.1',
     settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...attributes }),
     defaultActions: [],
+    tls: undefined,
   };
   return new ListenerRuntime(snap, { kind: 'fixed-response', status: 200, contentType: 'text/plain', body: Buffer.alloc(0) });
 }

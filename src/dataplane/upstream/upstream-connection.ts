@@ -5,6 +5,7 @@
  * request here beyond what the bytes need.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { HTTPParser, type NativeHttpParser } from './http-parser.ts';
 import type { UpstreamHandler, UpstreamPhase } from './upstream-handler.ts';
@@ -47,9 +48,11 @@ export class UpstreamConnection {
 
   constructor(pool: UpstreamPool) {
     this.pool = pool;
-    const socket = net.connect({ host: pool.host, port: pool.port, noDelay: true }) as TaggedSocket;
+    const socket = (pool.tls
+      ? tls.connect({ host: pool.host, port: pool.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }).setNoDelay(true)
+      : net.connect({ host: pool.host, port: pool.port, noDelay: true })) as TaggedSocket;
     socket[kConnection] = this;
-    socket.on('connect', onSocketConnect);
+    socket.on(pool.tls ? 'secureConnect' : 'connect', onSocketConnect);
     socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);

@@ -17,13 +17,16 @@ let sweeper: NodeJS.Timeout | undefined;
 export class UpstreamPool {
   readonly host: string;
   readonly port: number;
+  /** Connections are TLS (an HTTPS target group); target certificates are not verified, as ALB. */
+  readonly tls: boolean;
   readonly idle: UpstreamConnection[] = [];
   readonly all = new Set<UpstreamConnection>();
   closed = false;
 
-  constructor(host: string, port: number) {
+  constructor(host: string, port: number, tls = false) {
     this.host = host;
     this.port = port;
+    this.tls = tls;
     pools.add(this);
     if (sweeper === undefined) {
       sweeper = setInterval(sweep, sweepIntervalMs);

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import {
   buildLoadBalancer, defaultArnContext, errorStatus, listenerArn, loadBalancerArn, type Listener,
 } from '../../../src/model/index.ts';
-import { serverCertificateKeyPurpose } from '../../../src/controlplane/api/actions/iam/server-certificates.ts';
+import { serverCertificateKeyPurpose } from '../../../src/model/index.ts';
 import { harness, list, type Harness } from './store-harness.ts';
 import { makeTestCerts, pemBodyLines } from '../../helpers/openssl-certs.ts';
 

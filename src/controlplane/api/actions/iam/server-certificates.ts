@@ -16,6 +16,7 @@ import {
   serverCertificateArn,
   serverCertificateId,
   type ServerCertificate,
+  serverCertificateKeyPurpose,
 } from '../../../../model/index.ts';
 import type { StoredServerCertificate } from '../../../../store/state-store.ts';
 import type { ActionContext, ActionTable } from '../../action.ts';
@@ -23,10 +24,6 @@ import { asString, type QueryStruct } from '../../query-protocol.ts';
 import type { XmlObject } from '../../xml.ts';
 import { optionalInt, optionalString, structList } from '../params.ts';
 
-/** The purpose a certificate's private key is sealed for (the data plane opens it with the same). */
-export function serverCertificateKeyPurpose(name: string): string {
-  return `server-certificate:${name}`;
-}
 
 const MAX_TAGS = 50;
 const tagPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

@@ -1,0 +1,202 @@
+/*
+ * HTTPS listeners in one process: TLS terminated with the listener's certificates (SNI picks
+ * among them), the security policy's protocol range enforced on the wire, HTTP/2 and HTTP/1.1
+ * by ALPN, a certificate rotated without cutting open connections, and HTTPS to targets.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
+import {
+  defaultAttributes, findSslPolicy, healthCheckDefaults, loadBalancerAttributeSpecs, nodeCipherList, normalizeActions,
+  readLoadBalancerSettings, readTargetGroupSettings,
+} from '../../src/model/index.ts';
+import type { ListenerTls, Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { makeTestCerts, type CertFiles } from '../helpers/openssl-certs.ts';
+
+const certs = makeTestCerts();
+const closers: Array<() => unknown> = [() => certs.cleanup()];
+after(async () => {
+  for (const c of closers.reverse()) await c();
+});
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A target that echoes what it saw: protocol headers and the request body's size. */
+async function echoTarget(secure = false): Promise<number> {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    let bytes = 0;
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () =>
+      res.end(JSON.stringify({
+        proto: req.headers['x-forwarded-proto'], tlsVersion: req.headers['x-amzn-tls-version'] ?? null,
+        cipher: req.headers['x-amzn-tls-cipher-suite'] ?? null, host: req.headers.host, bytes, secure,
+      })),
+    );
+  };
+  const server = secure ? https.createServer({ key: certs.other.key, cert: certs.other.cert }, handler) : http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => server.closeAllConnections?.() ?? undefined, () => new Promise((r) => server.close(r)));
+  return (server.address() as net.AddressInfo).port;
+}
+
+function tlsFor(policyName: string, list: CertFiles[]): ListenerTls {
+  const policy = findSslPolicy(policyName)!;
+  const legacy = policy.minVersion === 'TLSv1' || policy.minVersion === 'TLSv1.1';
+  return {
+    policyName,
+    minVersion: policy.minVersion,
+    maxVersion: policy.maxVersion,
+    ciphers: nodeCipherList(policy) + (legacy ? ':@SECLEVEL=0' : ''),
+    certificates: list.map((c, i) => ({
+      arn: `arn:cert/${i}`,
+      names: [/CN=([^\n]+)/.exec(new X509Certificate(c.cert).subject)![1]!],
+      cert: c.cert,
+      key: c.key,
+    })),
+  };
+}
+
+interface Fixture {
+  port: number;
+  apply(tls: ListenerTls, attrs?: Record<string, string>): void;
+}
+
+async function httpsListener(tlsConfig: ListenerTls, targetPort: number, opts: { attrs?: Record<string, string>; targetProtocol?: 'HTTP' | 'HTTPS' } = {}): Promise<Fixture> {
+  const port = await freePort();
+  const statuses: ListenerStatus[] = [];
+  const plane = new DataPlane((s) => statuses.push(s));
+  closers.push(() => plane.close());
+  const tg: TargetGroupSnapshot = {
+    arn: `tg-${port}`, name: 'tg', protocol: opts.targetProtocol ?? 'HTTP', port: 80, inUse: true,
+    settings: readTargetGroupSettings({}),
+    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
+    targets: [{ key: `127.0.0.1:${targetPort}`, id: '127.0.0.1', port: targetPort, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined }],
+  };
+  const apply = (t: ListenerTls, attrs: Record<string, string> = opts.attrs ?? {}): void => {
+    const snapshot: Snapshot = {
+      version: 1,
+      targetGroups: [tg],
+      listeners: [{
+        arn: `listener-${port}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTPS', port,
+        bindAddress: '127.0.0.1', settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...attrs }),
+        defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), tls: t,
+      }],
+    };
+    plane.apply(snapshot);
+    plane.applyHealth([{ targetGroupArn: tg.arn, targetKey: tg.targets[0]!.key, state: 'healthy', reason: undefined }]);
+  };
+  apply(tlsConfig);
+  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(statuses.some((s) => s.ok), JSON.stringify(statuses));
+  return { port, apply };
+}
+
+/** The certificate's common name and the protocol a TLS client negotiates. */
+function handshake(port: number, options: tls.ConnectionOptions = {}): Promise<{ cn: string; protocol: string | null; alpn: string | false }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...options }, () => {
+      const cn = String(socket.getPeerCertificate().subject?.CN ?? '');
+      resolve({ cn, protocol: socket.getProtocol(), alpn: socket.alpnProtocol });
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
+function get(port: number, path = '/', agent?: https.Agent, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', rejectUnauthorized: false, agent, servername: 'tutorial.example.com' }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('HTTPS terminates TLS and the target sees X-Forwarded-Proto https', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget());
+  const r = await get(f.port);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.proto, 'https');
+  assert.equal(r.json.tlsVersion, null, 'TLS headers only when the attribute is on');
+});
+
+test('SNI picks the certificate for the name; unknown names get the default', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial, certs.other, certs.ec]), await echoTarget());
+  assert.equal((await handshake(f.port, { servername: 'other.example.com' })).cn, 'other.example.com');
+  assert.equal((await handshake(f.port, { servername: 'ec.example.com' })).cn, 'ec.example.com');
+  assert.equal((await handshake(f.port, { servername: 'nobody.example.com' })).cn, 'tutorial.example.com');
+  assert.equal((await handshake(f.port)).cn, 'tutorial.example.com');
+});
+
+test('the security policy sets the protocol range on the wire', async () => {
+  const target = await echoTarget();
+  const tls13only = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-3-2021-06', [certs.tutorial]), target);
+  await assert.rejects(handshake(tls13only.port, { maxVersion: 'TLSv1.2' }));
+  assert.equal((await handshake(tls13only.port)).protocol, 'TLSv1.3');
+  const from12 = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), target);
+  assert.equal((await handshake(from12.port, { maxVersion: 'TLSv1.2' })).protocol, 'TLSv1.2');
+  await assert.rejects(handshake(from12.port, { minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }));
+  const legacy = await httpsListener(tlsFor('ELBSecurityPolicy-2016-08', [certs.tutorial]), target);
+  assert.equal((await handshake(legacy.port, { minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).protocol, 'TLSv1.1');
+});
+
+test('HTTP/2 by ALPN, with a body of unknown length, and HTTP/1.1 on the same port', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget());
+  assert.equal((await handshake(f.port, { ALPNProtocols: ['h2', 'http/1.1'] })).alpn, 'h2');
+  const session = http2.connect(`https://127.0.0.1:${f.port}`, { rejectUnauthorized: false });
+  closers.push(() => session.close());
+  const answer = await new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const stream = session.request({ ':method': 'POST', ':path': '/upload' });
+    let status = 0;
+    let text = '';
+    stream.on('response', (h) => (status = Number(h[':status'])));
+    stream.on('data', (c) => (text += c));
+    stream.on('end', () => resolve({ status, body: JSON.parse(text) }));
+    stream.on('error', reject);
+    stream.write('x'.repeat(1000));
+    stream.end('y'.repeat(500));
+  });
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.bytes, 1500);
+  assert.equal(answer.body.host, `127.0.0.1:${f.port}`);
+  assert.equal((await get(f.port)).status, 200);
+  const noH2 = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget(), { attrs: { 'routing.http2.enabled': 'false' } });
+  assert.equal((await handshake(noH2.port, { ALPNProtocols: ['h2', 'http/1.1'] })).alpn, 'http/1.1');
+});
+
+test('a new certificate serves new handshakes; an open connection keeps working', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget());
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  closers.push(() => agent.destroy());
+  assert.equal((await get(f.port, '/', agent)).status, 200);
+  f.apply(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.other]));
+  assert.equal((await handshake(f.port)).cn, 'other.example.com');
+  assert.equal((await get(f.port, '/', agent)).status, 200, 'the kept-alive connection still answers');
+});
+
+test('TLS version and cipher headers when the attribute is on; HTTPS to targets', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget(true), {
+    attrs: { 'routing.http.x_amzn_tls_version_and_cipher_suite.enabled': 'true' },
+    targetProtocol: 'HTTPS',
+  });
+  const r = await get(f.port);
+  assert.equal(r.status, 200);
+  assert.equal(r.json.secure, true, 'the target was reached over TLS');
+  assert.equal(r.json.tlsVersion, 'TLSv1.3');
+  assert.match(String(r.json.cipher), /^TLS_AES_/);
+});
