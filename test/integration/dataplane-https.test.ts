@@ -104,7 +104,7 @@ async function httpsListener(tlsConfig: ListenerTls, targetPort: number, opts: {
 }
 
 /** The certificate's common name and the protocol a TLS client negotiates. */
-function handshake(port: number, options: tls.ConnectionOptions = {}): Promise<{ cn: string; protocol: string | null; alpn: string | false }> {
+function handshake(port: number, options: tls.ConnectionOptions = {}): Promise<{ cn: string; protocol: string | null; alpn: string | false | null }> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...options }, () => {
       const cn = String(socket.getPeerCertificate().subject?.CN ?? '');
