@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Action } from '../model/index.ts';
 import type { CompiledAction, ListenerRuntime } from './listener-runtime.ts';
 import type { TargetSet } from './target-set.ts';
-import { forward } from './exchange.ts';
+import { forward, localReply } from './exchange.ts';
+import { replies } from './local-reply.ts';
 
 /** Compiles a listener's actions once per snapshot; the terminal action is the one that runs. */
 export function compileAction(actions: readonly Action[], sets: ReadonlyMap<string, TargetSet>): CompiledAction {
@@ -56,8 +57,7 @@ export function runAction(req: IncomingMessage, res: ServerResponse, l: Listener
     case 'forward-weighted': {
       const set = pickWeighted(a.targetSets, a.cumulative, a.total);
       if (set === undefined) {
-        res.writeHead(503, ['content-type', 'text/plain', 'content-length', '45']);
-        res.end('503 Service Temporarily Unavailable: no group\n');
+        localReply(l, res, replies.noTargets);
         return;
       }
       forward(req, res, l, set);

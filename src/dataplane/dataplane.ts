@@ -10,12 +10,20 @@ import { ListenerManager, type BindRequest, type ListenerStatus } from './listen
 import { ListenerRuntime } from './listener-runtime.ts';
 import { TargetEndpoint, TargetSet } from './target-set.ts';
 import { UpstreamPool } from './upstream/index.ts';
+import { LoadBalancerStats, TargetStats, type WorkerStats } from './stats.ts';
+import { referencedTargetGroups } from '../model/index.ts';
 
 export class DataPlane {
   readonly #listeners: ListenerManager;
   #targetSets = new Map<string, TargetSet>();
   readonly #pools = new Map<string, UpstreamPool>();
   readonly #health = new Map<string, TargetHealthState>();
+  /** Counters by load balancer ARN and by target group + target: they outlive snapshots. */
+  readonly #lbStats = new Map<string, { name: string; stats: LoadBalancerStats }>();
+  readonly #targetStats = new Map<string, TargetStats>();
+  /** Target group ARN → the load balancers whose listeners forward to it (metric labels). */
+  #groupLoadBalancers = new Map<string, string[]>();
+  #groupNames = new Map<string, string>();
   version = -1;
 
   constructor(reportListener: (status: ListenerStatus) => void) {
@@ -35,7 +43,10 @@ export class DataPlane {
           if (old.pool !== undefined) usedOrigins.add(old.origin);
           return old;
         }
-        const e = new TargetEndpoint(t, this.#health.get(healthKey(tg.arn, t.key)) ?? 'initial', tg.protocol === 'HTTPS');
+        const key = healthKey(tg.arn, t.key);
+        let stats = this.#targetStats.get(key);
+        if (stats === undefined) this.#targetStats.set(key, (stats = new TargetStats()));
+        const e = new TargetEndpoint(t, this.#health.get(key) ?? 'initial', tg.protocol === 'HTTPS', stats);
         if (e.address !== undefined) {
           e.pool = this.#pool(e);
           usedOrigins.add(e.origin);
@@ -46,10 +57,20 @@ export class DataPlane {
     }
     const binds: BindRequest[] = snapshot.listeners.map((l) => ({
       bindAddress: l.bindAddress,
-      runtime: new ListenerRuntime(l, compileAction(l.defaultActions, sets)),
+      runtime: new ListenerRuntime(l, compileAction(l.defaultActions, sets), this.#statsOf(l.loadBalancerArn, l.loadBalancerName)),
       tls: l.tls,
     }));
     this.#targetSets = sets;
+    const groupLbs = new Map<string, string[]>();
+    for (const l of snapshot.listeners) {
+      for (const arn of referencedTargetGroups(l.defaultActions)) {
+        const lbs = groupLbs.get(arn) ?? [];
+        if (!lbs.includes(l.loadBalancerArn)) lbs.push(l.loadBalancerArn);
+        groupLbs.set(arn, lbs);
+      }
+    }
+    this.#groupLoadBalancers = groupLbs;
+    this.#groupNames = new Map(snapshot.targetGroups.map((tg) => [tg.arn, tg.name]));
     this.#listeners.apply(binds);
     for (const [origin, pool] of this.#pools) {
       if (!usedOrigins.has(origin)) {
@@ -72,6 +93,47 @@ export class DataPlane {
       }
     }
     for (const set of touched) set.rebuild();
+  }
+
+  /** Cumulative counters of this worker, for the supervisor to sum (metrics). */
+  stats(): WorkerStats {
+    const loadBalancers = [...this.#lbStats].map(([arn, { name, stats: s }]) => ({
+      loadBalancerArn: arn,
+      loadBalancerName: name,
+      requestCount: s.requestCount,
+      elb4xx: s.elb4xx,
+      elb5xx: s.elb5xx,
+      newConnectionCount: s.newConnectionCount,
+      activeConnectionCount: s.activeConnectionCount,
+      processedBytes: s.processedBytes,
+      clientTlsNegotiationErrors: s.clientTlsNegotiationErrors,
+      rejectedConnectionCount: s.rejectedConnectionCount,
+    }));
+    const targets = [...this.#targetStats].map(([key, s]) => {
+      const [targetGroupArn, targetKey] = key.split('\n') as [string, string];
+      return {
+        targetGroupArn,
+        targetGroupName: this.#groupNames.get(targetGroupArn) ?? '',
+        loadBalancerArns: this.#groupLoadBalancers.get(targetGroupArn) ?? [],
+        targetKey,
+        requestCount: s.requestCount,
+        target2xx: s.target2xx,
+        target3xx: s.target3xx,
+        target4xx: s.target4xx,
+        target5xx: s.target5xx,
+        connectionErrors: s.connectionErrors,
+        responseTimeCounts: Array.from(s.responseTimeCounts),
+        responseTimeSum: s.responseTimeSum,
+      };
+    });
+    return { loadBalancers, targets };
+  }
+
+  #statsOf(arn: string, name: string): LoadBalancerStats {
+    let entry = this.#lbStats.get(arn);
+    if (entry === undefined) this.#lbStats.set(arn, (entry = { name, stats: new LoadBalancerStats() }));
+    entry.name = name;
+    return entry.stats;
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,8 @@ export class ProxyExchange implements UpstreamHandler {
   /** The client speaks HTTP/2: no reason phrase, no connection-level headers. */
   readonly h2: boolean;
   connection: UpstreamConnection | null = null;
+  /** `performance.now()` when the request went to the target: TargetResponseTime starts here. */
+  sentAt = 0;
   /** Response headers went to the client: from here on nothing can be retried or replaced. */
   responded = false;
   done = false;
@@ -50,6 +52,8 @@ export class ProxyExchange implements UpstreamHandler {
     const e = this.endpoint;
     e.inflight++;
     this.attempts++;
+    e.stats.requestCount++;
+    this.sentAt = performance.now();
     const c = e.pool!.acquire();
     this.connection = c;
     const req = this.req;
@@ -57,6 +61,7 @@ export class ProxyExchange implements UpstreamHandler {
   }
 
   onUpstreamHead(status: number, statusMessage: string, headers: string[]): boolean {
+    this.endpoint.stats.countResponse(status, (performance.now() - this.sentAt) / 1000);
     const res = this.res;
     if (res.destroyed) return false;
     try {
@@ -65,7 +70,7 @@ export class ProxyExchange implements UpstreamHandler {
     } catch {
       // A header Node refuses to send (bad characters): the response is not valid HTTP.
       this.finish();
-      sendLocalReply(res, replies.targetGarbage);
+      localReply(this.listener, res, replies.targetGarbage);
       return false;
     }
     this.responded = true;
@@ -90,6 +95,7 @@ export class ProxyExchange implements UpstreamHandler {
   onUpstreamError(code: string, phase: UpstreamPhase, reused: boolean): void {
     if (this.done) return;
     this.finish();
+    if (phase === 'connect') this.endpoint.stats.connectionErrors++;
     if (this.responded) {
       // Part of the response is already with the client: the only honest signal left is to cut it.
       this.res.destroy();
@@ -97,7 +103,7 @@ export class ProxyExchange implements UpstreamHandler {
     }
     if (this.res.destroyed) return; // the client is gone (460)
     if (this.attempts === 1 && isSafeToRetry(this, phase, reused) && this.retry(phase)) return;
-    sendLocalReply(this.res, replyFor(code));
+    localReply(this.listener, this.res, replyFor(code));
   }
 
   /**
@@ -134,6 +140,12 @@ function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase, reused: boolean)
   if (phase !== 'sent' || !reused) return false;
   const m = ex.req.method;
   return m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || m === 'PUT' || m === 'DELETE';
+}
+
+/** A response the load balancer makes itself, counted as ALB's HTTPCode_ELB_4XX/5XX. */
+export function localReply(listener: ListenerRuntime, res: ServerResponse, r: LocalReply): void {
+  listener.stats.countLocalReply(r.status);
+  sendLocalReply(res, r);
 }
 
 function replyFor(code: string): LocalReply {
@@ -176,7 +188,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
   if (clientIp === undefined) return; // the client is already gone
   const url = req.url!;
   if (url.charCodeAt(0) !== 47 /* / */ && url !== '*') {
-    sendLocalReply(res, replies.badRequest);
+    localReply(listener, res, replies.badRequest);
     return;
   }
   const headers = forwardRequestHeaders(
@@ -187,12 +199,12 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
   );
   if (requestFlags.badHost || (requestFlags.noHost && req.httpVersionMinor === 1)) {
     res.shouldKeepAlive = false;
-    sendLocalReply(res, replies.noHost);
+    localReply(listener, res, replies.noHost);
     return;
   }
   const endpoint = set.pick();
   if (endpoint === undefined) {
-    sendLocalReply(res, replies.noTargets);
+    localReply(listener, res, replies.noTargets);
     return;
   }
   let hasBody = requestFlags.hasBody;

@@ -13,7 +13,9 @@ import type { ListenerTls } from '../snapshot/index.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import { buildTls, contextForName, type TlsSetup } from './tls-contexts.ts';
 import { runAction } from './actions.ts';
-import { onClientError } from './local-reply.ts';
+import { onClientError, replies } from './local-reply.ts';
+import { localReply } from './exchange.ts';
+import type { LoadBalancerStats } from './stats.ts';
 
 export interface ListenerStatus {
   arn: string;
@@ -54,28 +56,43 @@ function kindOf(b: BindRequest): ServerKind {
 const headerReadTimeoutMs = 60_000;
 
 const kSince = Symbol('albatross.connectedAt');
-type TimedSocket = Socket & { [kSince]: number };
+const kStats = Symbol('albatross.loadBalancerStats');
+type CountedSocket = Socket & { [kSince]: number; [kStats]: LoadBalancerStats };
 
-function onConnection(socket: TimedSocket): void {
+/** A client connection (after its TLS handshake, on HTTPS listeners). */
+function onConnection(this: ListenerServer, socket: CountedSocket): void {
+  const stats = this.runtime.stats;
   socket[kSince] = Date.now();
+  socket[kStats] = stats;
+  stats.newConnectionCount++;
+  stats.activeConnectionCount++;
+  socket.on('close', onConnectionClose);
+}
+
+function onConnectionClose(this: CountedSocket): void {
+  const stats = this[kStats];
+  stats.activeConnectionCount--;
+  stats.processedBytes += this.bytesRead + this.bytesWritten;
+}
+
+function onTlsClientError(this: ListenerServer): void {
+  this.runtime.stats.clientTlsNegotiationErrors++;
 }
 
 function onRequest(this: ListenerServer, req: IncomingMessage, res: ServerResponse): void {
+  const runtime = this.runtime;
+  runtime.stats.requestCount++;
   // Keep-alive ends when the listener is going away or the connection outlived client_keep_alive.
-  if (this.closing || Date.now() - (req.socket as TimedSocket)[kSince] > this.runtime.settings.clientKeepAliveMs) {
+  if (this.closing || Date.now() - (req.socket as CountedSocket)[kSince] > runtime.settings.clientKeepAliveMs) {
     res.shouldKeepAlive = false;
   }
   try {
-    runAction(req, res, this.runtime);
+    runAction(req, res, runtime);
   } catch (err) {
     // A bug must cost one request, never the worker.
     process.emitWarning(`albatross: request failed: ${(err as Error).stack ?? String(err)}`);
-    if (!res.headersSent) {
-      res.writeHead(500, ['content-type', 'text/plain', 'content-length', '34']);
-      res.end('500 Internal Server Error: albatross\n'.slice(0, 34));
-    } else {
-      res.destroy();
-    }
+    if (!res.headersSent) localReply(runtime, res, replies.internalError);
+    else res.destroy();
   }
 }
 
@@ -99,9 +116,6 @@ function configure(server: ListenerServer, runtime: ListenerRuntime): void {
 export class ListenerManager {
   readonly #servers = new Map<string, ListenerServer>();
   readonly #report: (status: ListenerStatus) => void;
-  /** Failed TLS handshakes in this worker (ALB's ClientTLSNegotiationErrorCount). */
-  tlsNegotiationErrors = 0;
-
   constructor(report: (status: ListenerStatus) => void) {
     this.#report = report;
   }
@@ -142,12 +156,8 @@ export class ListenerManager {
     server.kind = kind;
     server.tls = holder;
     configure(server, runtime);
-    if (kind !== 'http') {
-      server.on('tlsClientError', () => {
-        this.tlsNegotiationErrors++;
-      });
-    }
-    server.on('connection', onConnection);
+    if (kind !== 'http') server.on('tlsClientError', onTlsClientError);
+    server.on(kind === 'http' ? 'connection' : 'secureConnection', onConnection);
     server.on('request', onRequest);
     server.on('clientError', onClientError);
     server.on('timeout', onSocketTimeout);

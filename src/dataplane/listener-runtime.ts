@@ -5,6 +5,7 @@
 import type { LoadBalancerSettings } from '../model/index.ts';
 import type { ListenerSnapshot } from '../snapshot/index.ts';
 import type { TargetSet } from './target-set.ts';
+import type { LoadBalancerStats } from './stats.ts';
 
 export type CompiledAction =
   | { kind: 'forward'; targetSet: TargetSet }
@@ -21,13 +22,15 @@ export class ListenerRuntime {
   readonly proto: 'http' | 'https';
   readonly settings: LoadBalancerSettings;
   readonly action: CompiledAction;
+  /** The load balancer's counters (shared by its listeners, kept across snapshots). */
+  readonly stats: LoadBalancerStats;
   /** `x-forwarded-proto` and `x-forwarded-port` lines, the same for every request. */
   readonly forwardedProtoPortLines: string;
   /** Host rewriting memo: the last Host seen and what it became (most clients send one Host). */
   lastHostIn = '';
   lastHostOut = '';
 
-  constructor(l: ListenerSnapshot, action: CompiledAction) {
+  constructor(l: ListenerSnapshot, action: CompiledAction, stats: LoadBalancerStats) {
     this.arn = l.arn;
     this.loadBalancerName = l.loadBalancerName;
     this.dnsName = l.dnsName;
@@ -36,6 +39,7 @@ export class ListenerRuntime {
     this.proto = l.protocol === 'HTTPS' ? 'https' : 'http';
     this.settings = l.settings;
     this.action = action;
+    this.stats = stats;
     this.forwardedProtoPortLines = `x-forwarded-proto: ${this.proto}\r\nx-forwarded-port: ${this.portString}\r\n`;
   }
 

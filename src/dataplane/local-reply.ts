@@ -32,6 +32,7 @@ export const replies = {
   badRequest: reply(400, 'Bad Request', 'the request is malformed'),
   noHost: reply(400, 'Bad Request', 'an HTTP/1.1 request must have one Host header'),
   incompleteBody: reply(400, 'Bad Request', 'the request body ended before its declared length'),
+  internalError: reply(500, 'Internal Server Error', 'the load balancer failed to handle the request'),
 } as const;
 
 export function sendLocalReply(res: ServerResponse, r: LocalReply): void {

@@ -4,6 +4,7 @@
  * rebuilt on config and health events, never filtered per request (HAProxy's lb_ops lesson).
  */
 import type { UpstreamPool } from './upstream/index.ts';
+import { TargetStats } from './stats.ts';
 import type { TargetGroupSettings, TargetHealthState } from '../model/index.ts';
 import type { TargetGroupSnapshot, TargetSnapshot } from '../snapshot/index.ts';
 
@@ -21,8 +22,11 @@ export class TargetEndpoint {
   draining: boolean;
   /** Requests sent to this target and not yet finished, in this worker. */
   inflight = 0;
+  /** This target's counters in this worker, kept across snapshots. */
+  readonly stats: TargetStats;
 
-  constructor(t: TargetSnapshot, state: TargetHealthState, tls = false) {
+  constructor(t: TargetSnapshot, state: TargetHealthState, tls = false, stats: TargetStats = new TargetStats()) {
+    this.stats = stats;
     this.key = t.key;
     this.id = t.id;
     this.port = t.port;

@@ -7,11 +7,14 @@
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
-import { defaultArnContext, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
+import { defaultArnContext, referencedTargetGroups, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
+import type { WorkerStats } from '../dataplane/index.ts';
+import { healthMetricsJson, renderMetrics } from './metrics.ts';
 import { randomHex } from '../lib/ids.ts';
 import { MasterKey, verifyMasterKey } from '../secrets/master-key.ts';
 import { bootstrapAccessKey } from '../controlplane/access-keys.ts';
 import { createApiHandler, isApiRequest } from '../controlplane/api/api-server.ts';
+import { createConsoleHandler, isConsoleRequest } from '../controlplane/console/console-server.ts';
 import { compileSnapshot, type HealthUpdate, type Snapshot } from '../snapshot/index.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { SqliteStateStore, storeFileName } from '../store/sqlite/sqlite-state-store.ts';
@@ -91,6 +94,37 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     else say(`listener ${name} cannot bind ${shown}:${s.port}: ${s.error === 'EADDRINUSE' ? 'the port is already in use' : s.error}`);
   };
 
+  const workerStats = new Map<Worker, WorkerStats>();
+  const retiredStats: WorkerStats[] = [];
+  const statsWaiters = new Map<number, (w: Worker) => void>();
+  let statsRequestId = 0;
+  /** Asks every worker for its counters; a worker that does not answer within 1 s counts as before. */
+  const collectStats = async (): Promise<WorkerStats[]> => {
+    const id = ++statsRequestId;
+    const pending = new Set([...workers].filter((w) => w.isConnected()));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      statsWaiters.set(id, (w) => {
+        pending.delete(w);
+        if (pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      if (pending.size === 0) resolve();
+      for (const w of pending) w.send({ type: 'stats-request', id } satisfies ToWorker);
+    });
+    statsWaiters.delete(id);
+    return [...retiredStats, ...workerStats.values()];
+  };
+  const metrics = async (): Promise<{ contentType: string; text: string }> => {
+    const groups = new Map<string, string[]>();
+    for (const l of snapshot?.listeners ?? []) {
+      for (const arn of referencedTargetGroups(l.defaultActions)) groups.set(arn, [...new Set([...(groups.get(arn) ?? []), l.loadBalancerArn])]);
+    }
+    return renderMetrics(await collectStats(), healthMetricsJson(health.records(), groups));
+  };
+
   const fork = (): void => {
     const w = cluster.fork();
     workers.add(w);
@@ -100,10 +134,17 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
         w.send({ type: 'health', updates: allHealth() } satisfies ToWorker);
       } else if (m.type === 'listener') {
         onListenerStatus(m.status);
+      } else if (m.type === 'stats') {
+        workerStats.set(w, m.stats);
+        statsWaiters.get(m.id)?.(w);
       }
     });
     w.on('exit', (code, signal) => {
       workers.delete(w);
+      // Counters of a worker that is gone stay in the totals: metrics never go backwards.
+      const last = workerStats.get(w);
+      if (last !== undefined) retiredStats.push({ ...last, loadBalancers: last.loadBalancers.map((l) => ({ ...l, activeConnectionCount: 0 })) });
+      workerStats.delete(w);
       if (stopping) return;
       say(`worker ${w.process.pid} exited (${signal ?? code}); starting another`);
       setTimeout(fork, 500).unref();
@@ -172,9 +213,10 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     now: Date.now,
     randomHex,
   });
+  const consoleUi = createConsoleHandler({ store, masterKey, api });
   let admin: http.Server;
   try {
-    admin = await startAdmin(opts.adminListen, api, () => ({
+    admin = await startAdmin(opts.adminListen, api, consoleUi, metrics, () => ({
       version: snapshot?.version ?? null,
       listeners: [...listenerStates.entries()].map(([key, state]) => ({ key, state })),
       targetHealth: health.records(),
@@ -250,6 +292,8 @@ function adminUrl(server: http.Server): string {
 async function startAdmin(
   listen: string,
   api: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  consoleUi: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  metrics: () => Promise<{ contentType: string; text: string }>,
   status: () => unknown,
 ): Promise<http.Server> {
   const colon = listen.lastIndexOf(':');
@@ -258,10 +302,17 @@ async function startAdmin(
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK\n');
+    } else if (req.method === 'GET' && req.url === '/metrics') {
+      metrics().then(
+        (m) => res.writeHead(200, { 'content-type': m.contentType }).end(m.text),
+        (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${err.message}\n`),
+      );
     } else if (req.method === 'GET' && req.url === '/status') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status(), null, 2));
     } else if (isApiRequest(req)) {
       api(req, res);
+    } else if (isConsoleRequest(req)) {
+      consoleUi(req, res);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }

@@ -14,6 +14,7 @@ export function runWorker(): void {
   process.on('message', (m: ToWorker) => {
     if (m.type === 'snapshot') dataPlane.apply(m.snapshot);
     else if (m.type === 'health') dataPlane.applyHealth(m.updates);
+    else if (m.type === 'stats-request') send({ type: 'stats', id: m.id, stats: dataPlane.stats() });
   });
   // The supervisor going away (or disconnecting us to stop) means: finish in-flight work and exit.
   process.on('disconnect', () => {

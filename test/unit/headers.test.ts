@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forwardRequestHeaders, forwardResponseHeaders, requestFlags } from '../../src/dataplane/headers.ts';
 import { ListenerRuntime } from '../../src/dataplane/listener-runtime.ts';
+import { LoadBalancerStats } from '../../src/dataplane/stats.ts';
 import { defaultAttributes, loadBalancerAttributeSpecs, readLoadBalancerSettings } from '../../src/model/index.ts';
 import type { ListenerSnapshot } from '../../src/snapshot/index.ts';
 
@@ -23,7 +24,7 @@ function listener(port: number, attributes: Record<string, string> = {}): Listen
     defaultActions: [],
     tls: undefined,
   };
-  return new ListenerRuntime(snap, { kind: 'fixed-response', status: 200, contentType: 'text/plain', body: Buffer.alloc(0) });
+  return new ListenerRuntime(snap, { kind: 'fixed-response', status: 200, contentType: 'text/plain', body: Buffer.alloc(0) }, new LoadBalancerStats());
 }
 
 /** Header lines as a map of lowercased names to values. */
