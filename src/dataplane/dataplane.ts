@@ -8,7 +8,7 @@ import type { HealthUpdate, Snapshot } from '../snapshot/index.ts';
 import { compileAction } from './actions.ts';
 import { ListenerManager, type BindRequest, type ListenerStatus } from './listener-manager.ts';
 import { ListenerRuntime } from './listener-runtime.ts';
-import { TargetEndpoint, TargetSet } from './target-set.ts';
+import { TargetEndpoint, TargetSet, type EjectReporter } from './target-set.ts';
 import { UpstreamPool } from './upstream/index.ts';
 import { LoadBalancerStats, TargetStats, type WorkerStats } from './stats.ts';
 import { referencedTargetGroups } from '../model/index.ts';
@@ -26,8 +26,11 @@ export class DataPlane {
   #groupNames = new Map<string, string>();
   version = -1;
 
-  constructor(reportListener: (status: ListenerStatus) => void) {
+  readonly #reportEject: EjectReporter;
+
+  constructor(reportListener: (status: ListenerStatus) => void, reportEject: EjectReporter = () => undefined) {
     this.#listeners = new ListenerManager(reportListener);
+    this.#reportEject = reportEject;
   }
 
   apply(snapshot: Snapshot): void {
@@ -53,7 +56,7 @@ export class DataPlane {
         }
         return e;
       });
-      sets.set(tg.arn, new TargetSet(tg, endpoints));
+      sets.set(tg.arn, new TargetSet(tg, endpoints, this.#reportEject));
     }
     const binds: BindRequest[] = snapshot.listeners.map((l) => ({
       bindAddress: l.bindAddress,

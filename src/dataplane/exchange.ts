@@ -61,7 +61,10 @@ export class ProxyExchange implements UpstreamHandler {
   }
 
   onUpstreamHead(status: number, statusMessage: string, headers: string[]): boolean {
-    this.endpoint.stats.countResponse(status, (performance.now() - this.sentAt) / 1000);
+    const e = this.endpoint;
+    e.stats.countResponse(status, (performance.now() - this.sentAt) / 1000);
+    if (status < 500) e.consecutive5xx = 0;
+    else if (++e.consecutive5xx >= consecutive5xxToEject) this.targetSet.eject(e, `${e.consecutive5xx}x5XX`);
     const res = this.res;
     if (res.destroyed) return false;
     try {
@@ -96,6 +99,9 @@ export class ProxyExchange implements UpstreamHandler {
     if (this.done) return;
     this.finish();
     if (phase === 'connect') this.endpoint.stats.connectionErrors++;
+    // Refused, or reset on a fresh connection: the target is down or dying. (A reused connection
+    // that died is the ordinary keep-alive race, not the target's fault.)
+    if (phase === 'connect' || (phase === 'sent' && !reused)) this.targetSet.eject(this.endpoint, code);
     if (this.responded) {
       // Part of the response is already with the client: the only honest signal left is to cut it.
       this.res.destroy();
@@ -130,17 +136,21 @@ export class ProxyExchange implements UpstreamHandler {
 }
 
 /**
- * A request may go to another target when the first never saw it (no connection), or when a
- * reused keep-alive connection died before any response byte and the request is idempotent
- * and bodiless (the target closed it as we wrote: the race every keep-alive proxy has).
+ * A request may go to another target when the first never saw it (no connection), or when the
+ * connection died after sending and before any response byte and the request is idempotent
+ * (the target died, or closed a keep-alive connection as we wrote). Bodies are streamed, not kept,
+ * so only bodiless requests can be sent again. Once a response began, nothing is retried.
  */
-function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase, reused: boolean): boolean {
+function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase, _reused: boolean): boolean {
   if (ex.hasBody) return false;
   if (phase === 'connect') return true;
-  if (phase !== 'sent' || !reused) return false;
+  if (phase !== 'sent') return false;
   const m = ex.req.method;
   return m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || m === 'PUT' || m === 'DELETE';
 }
+
+/** Passive outlier detection ejects a target after this many 5XX responses in a row (Envoy's default). */
+const consecutive5xxToEject = 5;
 
 /** A response the load balancer makes itself, counted as ALB's HTTPCode_ELB_4XX/5XX. */
 export function localReply(listener: ListenerRuntime, res: ServerResponse, r: LocalReply): void {

@@ -22,6 +22,8 @@ export class TargetEndpoint {
   draining: boolean;
   /** Requests sent to this target and not yet finished, in this worker. */
   inflight = 0;
+  /** 5XX responses in a row (passive outlier detection). */
+  consecutive5xx = 0;
   /** This target's counters in this worker, kept across snapshots. */
   readonly stats: TargetStats;
 
@@ -44,6 +46,9 @@ export class TargetEndpoint {
   }
 }
 
+/** Tells the supervisor that the data plane ejected a target. */
+export type EjectReporter = (targetGroupArn: string, targetKey: string, result: string) => void;
+
 export class TargetSet {
   readonly arn: string;
   readonly name: string;
@@ -55,8 +60,10 @@ export class TargetSet {
   /** True while no target is healthy and requests fail open to all registered targets. */
   failOpen = false;
   #next = 0;
+  readonly #onEject: EjectReporter;
 
-  constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[]) {
+  constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[], onEject: EjectReporter = () => undefined) {
+    this.#onEject = onEject;
     this.arn = tg.arn;
     this.name = tg.name;
     this.settings = tg.settings;
@@ -76,6 +83,17 @@ export class TargetSet {
     this.failOpen = healthy.length === 0 && usable.length > 0;
     this.routable = this.failOpen ? usable : healthy;
     if (this.#next >= this.routable.length) this.#next = 0;
+  }
+
+  /**
+   * The data plane saw `e` fail: stop sending it requests in this worker now, and report it so the
+   * health checker marks it unhealthy for every worker until its checks pass again.
+   */
+  eject(e: TargetEndpoint, result: string): void {
+    if (e.state === 'unhealthy' || e.state === 'unavailable') return;
+    e.state = 'unhealthy';
+    this.rebuild();
+    this.#onEject(this.arn, e.key, result);
   }
 
   /** Next target by round robin, skipping `exclude` when another is available. */

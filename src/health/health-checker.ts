@@ -229,6 +229,22 @@ export class HealthChecker {
     return this.#update(rt);
   }
 
+  /**
+   * Passive outlier detection: the data plane saw this target fail (refused, reset, a run of 5XX).
+   * It is unhealthy at once, before any probe notices, and comes back only through
+   * `healthyThresholdCount` passing checks on the usual schedule.
+   */
+  eject(targetGroupArn: string, targetKey: string, result: string): void {
+    const rt = this.#groups.get(targetGroupArn)?.get(targetKey);
+    if (this.#stopped || rt === undefined || rt.plan === undefined || rt.health.state === 'unhealthy') return;
+    rt.consecutiveSuccesses = 0;
+    rt.consecutiveFailures = rt.plan.unhealthyThresholdCount;
+    rt.lastCheckAt = this.#now();
+    rt.lastResult = result;
+    rt.health = health('unhealthy', 'Target.FailedHealthChecks', `${result} on a request (passive check)`);
+    this.#onUpdate([this.#update(rt)]);
+  }
+
   #update(rt: TargetRuntime): HealthUpdate {
     return { targetGroupArn: rt.targetGroupArn, targetKey: rt.target.key, state: rt.health.state, reason: rt.health.reason };
   }

@@ -10,4 +10,5 @@ export type ToWorker =
 export type ToSupervisor =
   | { type: 'ready' }
   | { type: 'listener'; status: ListenerStatus }
-  | { type: 'stats'; id: number; stats: WorkerStats };
+  | { type: 'stats'; id: number; stats: WorkerStats }
+  | { type: 'eject'; targetGroupArn: string; targetKey: string; result: string };

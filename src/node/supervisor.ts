@@ -134,6 +134,8 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
         w.send({ type: 'health', updates: allHealth() } satisfies ToWorker);
       } else if (m.type === 'listener') {
         onListenerStatus(m.status);
+      } else if (m.type === 'eject') {
+        health.eject(m.targetGroupArn, m.targetKey, m.result);
       } else if (m.type === 'stats') {
         workerStats.set(w, m.stats);
         statsWaiters.get(m.id)?.(w);
@@ -286,8 +288,8 @@ function adminUrl(server: http.Server): string {
 }
 
 /**
- * The admin endpoint: `GET /health`, `GET /status`, and the AWS Query API on `/` (`POST /`,
- * `GET /?Action=...`). Loopback unless told otherwise.
+ * The admin endpoint: `GET /health`, `GET /status`, the AWS Query API on `/` (`POST /`,
+ * `GET /?Action=...`) and the web console under `/console`. Loopback unless told otherwise.
  */
 async function startAdmin(
   listen: string,

@@ -10,7 +10,10 @@ export function runWorker(): void {
   const send = (m: ToSupervisor): void => {
     if (process.connected) process.send!(m);
   };
-  const dataPlane = new DataPlane((status) => send({ type: 'listener', status }));
+  const dataPlane = new DataPlane(
+    (status) => send({ type: 'listener', status }),
+    (targetGroupArn, targetKey, result) => send({ type: 'eject', targetGroupArn, targetKey, result }),
+  );
   process.on('message', (m: ToWorker) => {
     if (m.type === 'snapshot') dataPlane.apply(m.snapshot);
     else if (m.type === 'health') dataPlane.applyHealth(m.updates);

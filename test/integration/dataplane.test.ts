@@ -103,10 +103,13 @@ function group(arn: string, ports: number[]): TargetGroupSnapshot {
 }
 
 /** A data plane with one listener forwarding to a group of the given target ports. */
+/** Targets the data plane ejected (passive outlier detection), as `group key result`. */
+const ejections: string[] = [];
+
 async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {}): Promise<number> {
   const listenPort = await freePort();
   const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s));
+  const plane = new DataPlane((s) => statuses.push(s), (tg, key, result) => ejections.push(`${tg} ${key} ${result}`));
   closers.push(() => plane.close());
   const tg = group(`tg-${listenPort}`, ports);
   const snapshot: Snapshot = {
@@ -251,4 +254,37 @@ test('a target closing idle keep-alive connections at once never costs a request
     assert.equal(r.status, 200, `request ${i}: ${r.body.toString()}`);
     if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
   }
+});
+
+test('a target that refuses is ejected at once and reported for every worker', async () => {
+  const alive = await listen(appTarget('alive'));
+  const dead = await freePort();
+  const port = await proxyTo([dead, alive]);
+  for (let i = 0; i < 4; i++) assert.equal((await request(port, '/')).status, 200);
+  assert.ok(ejections.some((e) => e.endsWith(`127.0.0.1:${dead} ECONNREFUSED`)), ejections.join('\n'));
+});
+
+test('a target dying after the request was sent: GET goes to another target, POST gets 502 and is not sent twice', async () => {
+  let dyingSaw = 0;
+  const dying = rawTarget((socket, data) => {
+    dyingSaw++;
+    void data;
+    socket.resetAndDestroy();
+  });
+  const dyingPort = await listen(dying);
+  const alive = await listen(appTarget('alive'));
+  const port = await proxyTo([dyingPort, alive]);
+  // The first request goes to the dying target (round robin starts there) and is retried.
+  const get = await request(port, '/');
+  assert.equal(get.status, 200);
+  assert.equal(get.body.toString(), 'hello from alive');
+
+  const port2 = await proxyTo([await listen(rawTarget((socket) => {
+    dyingSaw++;
+    socket.resetAndDestroy();
+  })), alive]);
+  const seenBefore = dyingSaw;
+  const post = await request(port2, '/echo', { method: 'POST', body: 'order #1' });
+  assert.equal(post.status, 502);
+  assert.equal(dyingSaw - seenBefore, 1, 'the POST reached the dying target once and was not retried');
 });

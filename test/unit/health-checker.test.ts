@@ -333,3 +333,19 @@ test('stop() aborts the probe in flight and no update follows', async () => {
   hc.apply(snapshot(2, group('other', [target(silent.port)])));
   assert.equal(calls.length, 1); // apply() after stop() is ignored
 });
+
+test('eject(): a target the data plane saw fail is unhealthy at once and recovers only through its checks', async (t) => {
+  const ok = await startTarget('ok');
+  const { hc, seen } = checker(t);
+  const g = group('web', [target(ok.port)]);
+  const key = g.targets[0]!.key;
+  hc.apply(snapshot(1, g));
+  await until('healthy', () => hc.get(g.arn, key)?.state === 'healthy');
+  hc.eject(g.arn, key, 'ECONNREFUSED');
+  assert.equal(hc.get(g.arn, key)?.state, 'unhealthy');
+  assert.equal(hc.get(g.arn, key)?.reason, 'Target.FailedHealthChecks');
+  assert.equal(hc.records()[0]?.lastResult, 'ECONNREFUSED');
+  await until('healthy again', () => hc.get(g.arn, key)?.state === 'healthy');
+  const states = seen(g.arn, key);
+  assert.deepEqual(states.slice(-2), ['unhealthy/Target.FailedHealthChecks', 'healthy/-']);
+});
