@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-for pkg in python3-flask python3-boto3 awscli curl openssl; do
+for pkg in python3-flask python3-boto3 python3-locust awscli curl openssl chromium; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 
