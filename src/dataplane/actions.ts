@@ -8,6 +8,7 @@ import type { CompiledAction, ListenerRuntime } from './listener-runtime.ts';
 import type { TargetSet } from './target-set.ts';
 import { forward, localReply } from './exchange.ts';
 import { replies } from './local-reply.ts';
+import { logRequest } from './request-log.ts';
 
 /** Compiles a listener's actions once per snapshot; the terminal action is the one that runs. */
 export function compileAction(actions: readonly Action[], sets: ReadonlyMap<string, TargetSet>): CompiledAction {
@@ -66,6 +67,7 @@ export function runAction(req: IncomingMessage, res: ServerResponse, l: Listener
     case 'fixed-response':
       res.writeHead(a.status, ['content-type', a.contentType, 'content-length', String(a.body.length)]);
       res.end(a.body);
+      if (l.accessLog !== undefined) logRequest(l, req, res, { actionsExecuted: 'fixed-response' });
       return;
     case 'redirect':
       redirect(req, res, l, a);
@@ -100,4 +102,5 @@ function redirect(req: IncomingMessage, res: ServerResponse, l: ListenerRuntime,
   const location = `${protocol}://${fill(a.host)}${port === defaultPort ? '' : ':' + port}${fill(a.path)}${queryOut ? '?' + queryOut : ''}`;
   res.writeHead(a.status, ['location', location, 'content-length', '0']);
   res.end();
+  if (l.accessLog !== undefined) logRequest(l, req, res, { actionsExecuted: 'redirect', redirectUrl: location });
 }

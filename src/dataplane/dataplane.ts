@@ -11,6 +11,7 @@ import { ListenerRuntime } from './listener-runtime.ts';
 import { TargetEndpoint, TargetSet, type EjectReporter } from './target-set.ts';
 import { UpstreamPool } from './upstream/index.ts';
 import { LoadBalancerStats, TargetStats, type WorkerStats } from './stats.ts';
+import { AccessLog } from './access-log.ts';
 import { referencedTargetGroups } from '../model/index.ts';
 
 export class DataPlane {
@@ -27,10 +28,13 @@ export class DataPlane {
   version = -1;
 
   readonly #reportEject: EjectReporter;
+  readonly #accessLog: AccessLog | undefined;
 
-  constructor(reportListener: (status: ListenerStatus) => void, reportEject: EjectReporter = () => undefined) {
+  /** `accessLogDir`: where load balancers with access logs on write them (none: not written). */
+  constructor(reportListener: (status: ListenerStatus) => void, reportEject: EjectReporter = () => undefined, accessLogDir?: string) {
     this.#listeners = new ListenerManager(reportListener);
     this.#reportEject = reportEject;
+    this.#accessLog = accessLogDir === undefined ? undefined : new AccessLog(accessLogDir);
   }
 
   apply(snapshot: Snapshot): void {
@@ -60,7 +64,7 @@ export class DataPlane {
     }
     const binds: BindRequest[] = snapshot.listeners.map((l) => ({
       bindAddress: l.bindAddress,
-      runtime: new ListenerRuntime(l, compileAction(l.defaultActions, sets), this.#statsOf(l.loadBalancerArn, l.loadBalancerName)),
+      runtime: new ListenerRuntime(l, compileAction(l.defaultActions, sets), this.#statsOf(l.loadBalancerArn, l.loadBalancerName), this.#accessLog),
       tls: l.tls,
     }));
     this.#targetSets = sets;
@@ -141,6 +145,7 @@ export class DataPlane {
 
   async close(): Promise<void> {
     await this.#listeners.close();
+    await this.#accessLog?.flush();
     for (const p of this.#pools.values()) p.close();
     this.#pools.clear();
   }

@@ -9,6 +9,7 @@ import { forwardRequestHeaders, forwardResponseHeaders, requestFlags } from './h
 import { replies, sendLocalReply, type LocalReply } from './local-reply.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import type { TargetEndpoint, TargetSet } from './target-set.ts';
+import { logRequest } from './request-log.ts';
 import { connectTimeoutMs, type UpstreamConnection, type UpstreamHandler, type UpstreamPhase } from './upstream/index.ts';
 
 const kExchange = Symbol('albatross.exchange');
@@ -30,6 +31,13 @@ export class ProxyExchange implements UpstreamHandler {
   connection: UpstreamConnection | null = null;
   /** `performance.now()` when the request went to the target: TargetResponseTime starts here. */
   sentAt = 0;
+  /** `performance.now()` when the target's response head arrived (0: none). */
+  headAt = 0;
+  /** The target's status code (0: no response). */
+  targetStatus = 0;
+  /** `performance.now()` when the request arrived, and its trace id (set only when access logs are on). */
+  receivedAt = 0;
+  traceId = '';
   /** Response headers went to the client: from here on nothing can be retried or replaced. */
   responded = false;
   done = false;
@@ -62,7 +70,9 @@ export class ProxyExchange implements UpstreamHandler {
 
   onUpstreamHead(status: number, statusMessage: string, headers: string[]): boolean {
     const e = this.endpoint;
-    e.stats.countResponse(status, (performance.now() - this.sentAt) / 1000);
+    this.headAt = performance.now();
+    this.targetStatus = status;
+    e.stats.countResponse(status, (this.headAt - this.sentAt) / 1000);
     if (status < 500) e.consecutive5xx = 0;
     else if (++e.consecutive5xx >= consecutive5xxToEject) this.targetSet.eject(e, `${e.consecutive5xx}x5XX`);
     const res = this.res;
@@ -156,6 +166,9 @@ const consecutive5xxToEject = 5;
 export function localReply(listener: ListenerRuntime, res: ServerResponse, r: LocalReply): void {
   listener.stats.countLocalReply(r.status);
   sendLocalReply(res, r);
+  if (listener.accessLog !== undefined && (res as ResponseWithExchange)[kExchange] === undefined) {
+    logRequest(listener, res.req, res, { errorReason: r.status === 503 ? 'NoRegisteredTargets' : 'LoadBalancerResponse' });
+  }
 }
 
 function replyFor(code: string): LocalReply {
@@ -185,10 +198,31 @@ function onResponseDrain(this: ResponseWithExchange): void {
 /** The client went away before the exchange finished: drop the upstream side too. */
 function onResponseClose(this: ResponseWithExchange): void {
   const ex = this[kExchange];
-  if (ex === undefined || ex.done) return;
+  if (ex === undefined) return;
+  if (ex.listener.accessLog !== undefined) logExchange(ex);
+  if (ex.done) return;
   const c = ex.connection;
   ex.finish();
   c?.abandon();
+}
+
+/** The access-log line of a forwarded request (only when the load balancer's access logs are on). */
+function logExchange(ex: ProxyExchange): void {
+  const now = performance.now();
+  const e = ex.endpoint;
+  const res = ex.res;
+  const answered = ex.targetStatus !== 0;
+  logRequest(ex.listener, ex.req, res, {
+    target: `${e.address}:${e.port}`,
+    requestProcessingS: (ex.sentAt - ex.receivedAt) / 1000,
+    targetProcessingS: answered ? (ex.headAt - ex.sentAt) / 1000 : -1,
+    responseProcessingS: answered ? (now - ex.headAt) / 1000 : -1,
+    targetStatus: answered ? String(ex.targetStatus) : '',
+    targetGroupArn: ex.targetSet.arn,
+    receivedAt: ex.receivedAt,
+    traceId: ex.traceId,
+    errorReason: !res.writableFinished ? 'ClientClosed' : answered ? '' : 'TargetUnavailable',
+  });
 }
 
 /** Forward `req` to a target of `set`. Called by the listener for forward actions. */
@@ -232,6 +266,10 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
   if (listener.settings.tlsHeaders && listener.proto === 'https') extra += tlsHeaderLines(socket as TLSSocket);
   const head = req.method + ' ' + url + ' HTTP/1.1\r\n' + headers + extra + '\r\n';
   const ex = new ProxyExchange(req, res, listener, set, endpoint, head, hasBody, chunked);
+  if (listener.accessLog !== undefined) {
+    ex.receivedAt = performance.now();
+    ex.traceId = requestFlags.traceId;
+  }
   (res as ResponseWithExchange)[kExchange] = ex;
   res.on('close', onResponseClose);
   ex.dispatch();

@@ -8,7 +8,7 @@ import type { ListenerRuntime } from './listener-runtime.ts';
 import { nextTraceId } from './trace-id.ts';
 
 /** Flags of the last `forwardRequestHeaders` call (module state: no object per request). */
-export const requestFlags = { hasBody: false, chunked: false, badHost: false, noHost: false };
+export const requestFlags = { hasBody: false, chunked: false, badHost: false, noHost: false, traceId: '' };
 
 /**
  * The header lines (each ending in CRLF, without the request line or the final blank line) to
@@ -115,7 +115,11 @@ export function forwardRequestHeaders(
     out += 'x-forwarded-for: ' + xff + '\r\n';
   }
   out += l.forwardedProtoPortLines;
-  if (traceId === undefined) out += 'x-amzn-trace-id: ' + nextTraceId(Date.now()) + '\r\n';
+  if (traceId === undefined) {
+    traceId = nextTraceId(Date.now());
+    out += 'x-amzn-trace-id: ' + traceId + '\r\n';
+  }
+  requestFlags.traceId = traceId;
   if (chunked) out += 'transfer-encoding: chunked\r\n';
   requestFlags.hasBody = hasBody;
   requestFlags.chunked = chunked;

@@ -6,6 +6,7 @@ import type { LoadBalancerSettings } from '../model/index.ts';
 import type { ListenerSnapshot } from '../snapshot/index.ts';
 import type { TargetSet } from './target-set.ts';
 import type { LoadBalancerStats } from './stats.ts';
+import type { AccessLog } from './access-log.ts';
 
 export type CompiledAction =
   | { kind: 'forward'; targetSet: TargetSet }
@@ -24,13 +25,17 @@ export class ListenerRuntime {
   readonly action: CompiledAction;
   /** The load balancer's counters (shared by its listeners, kept across snapshots). */
   readonly stats: LoadBalancerStats;
+  /** Set when the load balancer's access logs are on. */
+  readonly accessLog: AccessLog | undefined;
+  /** ALB's name for it in logs and metrics: `app/<name>/<id>`. */
+  readonly loadBalancerDimension: string;
   /** `x-forwarded-proto` and `x-forwarded-port` lines, the same for every request. */
   readonly forwardedProtoPortLines: string;
   /** Host rewriting memo: the last Host seen and what it became (most clients send one Host). */
   lastHostIn = '';
   lastHostOut = '';
 
-  constructor(l: ListenerSnapshot, action: CompiledAction, stats: LoadBalancerStats) {
+  constructor(l: ListenerSnapshot, action: CompiledAction, stats: LoadBalancerStats, accessLog?: AccessLog) {
     this.arn = l.arn;
     this.loadBalancerName = l.loadBalancerName;
     this.dnsName = l.dnsName;
@@ -40,6 +45,8 @@ export class ListenerRuntime {
     this.settings = l.settings;
     this.action = action;
     this.stats = stats;
+    this.accessLog = l.settings.accessLogs ? accessLog : undefined;
+    this.loadBalancerDimension = l.loadBalancerArn.slice(l.loadBalancerArn.indexOf(':loadbalancer/') + ':loadbalancer/'.length);
     this.forwardedProtoPortLines = `x-forwarded-proto: ${this.proto}\r\nx-forwarded-port: ${this.portString}\r\n`;
   }
 

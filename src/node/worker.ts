@@ -3,16 +3,19 @@
  * It holds no configuration of its own, so a restarted worker is whole as soon as it gets the
  * current snapshot.
  */
+import { join, resolve } from 'node:path';
 import { DataPlane } from '../dataplane/index.ts';
 import type { ToSupervisor, ToWorker } from './ipc.ts';
 
-export function runWorker(): void {
+/** `dataDir`: access logs go to `<dataDir>/access-logs/`. */
+export function runWorker(dataDir: string): void {
   const send = (m: ToSupervisor): void => {
     if (process.connected) process.send!(m);
   };
   const dataPlane = new DataPlane(
     (status) => send({ type: 'listener', status }),
     (targetGroupArn, targetKey, result) => send({ type: 'eject', targetGroupArn, targetKey, result }),
+    join(resolve(dataDir), 'access-logs'),
   );
   process.on('message', (m: ToWorker) => {
     if (m.type === 'snapshot') dataPlane.apply(m.snapshot);

@@ -31,7 +31,7 @@ export function registerServe(program: Command): void {
       .option('--node <name>', "this node's name (a zone in ALB's terms)", 'local'),
   ).action(async (opts: { dataDir: string; workers?: number; adminListen: string; node: string }) => {
     if (cluster.isWorker) {
-      runWorker();
+      runWorker(opts.dataDir);
       return;
     }
     await runSupervisor({
