@@ -9,6 +9,7 @@ import type { TargetSet } from './target-set.ts';
 import { forward, localReply } from './exchange.ts';
 import { replies } from './local-reply.ts';
 import { logRequest } from './request-log.ts';
+import { routingHost } from './routing/route-table.ts';
 
 /** Compiles a listener's actions once per snapshot; the terminal action is the one that runs. */
 export function compileAction(actions: readonly Action[], sets: ReadonlyMap<string, TargetSet>): CompiledAction {
@@ -49,8 +50,34 @@ export function compileAction(actions: readonly Action[], sets: ReadonlyMap<stri
   }
 }
 
+/** What rule matching reads of the request in hand: one object, refilled for each request. */
+const routeRequest = { host: '', path: '', query: '', method: '', rawHeaders: [] as readonly string[], clientIp: '' };
+
+function routeFor(req: IncomingMessage, l: ListenerRuntime): CompiledAction {
+  if (l.routes.ruleCount === 0) return l.action;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const raw = req.rawHeaders;
+  let host = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if ((name.length === 4 && name.toLowerCase() === 'host') || name === ':authority') {
+      host = raw[i + 1]!;
+      break;
+    }
+  }
+  const ip = req.socket.remoteAddress ?? '';
+  routeRequest.host = routingHost(host);
+  routeRequest.path = q < 0 ? url : url.slice(0, q);
+  routeRequest.query = q < 0 ? '' : url.slice(q + 1);
+  routeRequest.method = req.method ?? 'GET';
+  routeRequest.rawHeaders = raw;
+  routeRequest.clientIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return l.routes.match(routeRequest);
+}
+
 export function runAction(req: IncomingMessage, res: ServerResponse, l: ListenerRuntime): void {
-  const a = l.action;
+  const a = routeFor(req, l);
   switch (a.kind) {
     case 'forward':
       forward(req, res, l, a.targetSet);

@@ -12,6 +12,7 @@ import { TargetEndpoint, TargetSet, type EjectReporter } from './target-set.ts';
 import { UpstreamPool } from './upstream/index.ts';
 import { LoadBalancerStats, TargetStats, type WorkerStats } from './stats.ts';
 import { AccessLog } from './access-log.ts';
+import { compileRouteTable } from './routing/route-table.ts';
 import { referencedTargetGroups } from '../model/index.ts';
 
 export class DataPlane {
@@ -62,15 +63,22 @@ export class DataPlane {
       });
       sets.set(tg.arn, new TargetSet(tg, endpoints, this.#reportEject));
     }
-    const binds: BindRequest[] = snapshot.listeners.map((l) => ({
-      bindAddress: l.bindAddress,
-      runtime: new ListenerRuntime(l, compileAction(l.defaultActions, sets), this.#statsOf(l.loadBalancerArn, l.loadBalancerName), this.#accessLog),
-      tls: l.tls,
-    }));
+    const binds: BindRequest[] = snapshot.listeners.map((l) => {
+      const defaultAction = compileAction(l.defaultActions, sets);
+      const routes = compileRouteTable(
+        l.rules.map((r) => ({ priority: r.priority, conditions: r.conditions, action: compileAction(r.actions, sets) })),
+        defaultAction,
+      );
+      return {
+        bindAddress: l.bindAddress,
+        runtime: new ListenerRuntime(l, routes, defaultAction, this.#statsOf(l.loadBalancerArn, l.loadBalancerName), this.#accessLog),
+        tls: l.tls,
+      };
+    });
     this.#targetSets = sets;
     const groupLbs = new Map<string, string[]>();
     for (const l of snapshot.listeners) {
-      for (const arn of referencedTargetGroups(l.defaultActions)) {
+      for (const arn of [...referencedTargetGroups(l.defaultActions), ...l.rules.flatMap((r) => referencedTargetGroups(r.actions))]) {
         const lbs = groupLbs.get(arn) ?? [];
         if (!lbs.includes(l.loadBalancerArn)) lbs.push(l.loadBalancerArn);
         groupLbs.set(arn, lbs);
@@ -95,7 +103,9 @@ export class DataPlane {
       const set = this.#targetSets.get(u.targetGroupArn);
       const e = set?.endpoint(u.targetKey);
       if (set && e) {
+        const wasHealthy = e.healthy;
         e.state = u.state;
+        set.noteHealthChange(e, wasHealthy);
         touched.add(set);
       }
     }

@@ -73,6 +73,7 @@ export class ProxyExchange implements UpstreamHandler {
     this.headAt = performance.now();
     this.targetStatus = status;
     e.stats.countResponse(status, (this.headAt - this.sentAt) / 1000);
+    this.targetSet.balancer.onResult?.(e, status < 500, this.headAt - this.sentAt);
     if (status < 500) e.consecutive5xx = 0;
     else if (++e.consecutive5xx >= consecutive5xxToEject) this.targetSet.eject(e, `${e.consecutive5xx}x5XX`);
     const res = this.res;
@@ -109,6 +110,7 @@ export class ProxyExchange implements UpstreamHandler {
     if (this.done) return;
     this.finish();
     if (phase === 'connect') this.endpoint.stats.connectionErrors++;
+    this.targetSet.balancer.onResult?.(this.endpoint, false, performance.now() - this.sentAt);
     // Refused, or reset on a fresh connection: the target is down or dying. (A reused connection
     // that died is the ordinary keep-alive race, not the target's fault.)
     if (phase === 'connect' || (phase === 'sent' && !reused)) this.targetSet.eject(this.endpoint, code);

@@ -7,6 +7,7 @@ import type { ListenerSnapshot } from '../snapshot/index.ts';
 import type { TargetSet } from './target-set.ts';
 import type { LoadBalancerStats } from './stats.ts';
 import type { AccessLog } from './access-log.ts';
+import type { RouteTable } from './routing/route-table.ts';
 
 export type CompiledAction =
   | { kind: 'forward'; targetSet: TargetSet }
@@ -22,7 +23,9 @@ export class ListenerRuntime {
   readonly portString: string;
   readonly proto: 'http' | 'https';
   readonly settings: LoadBalancerSettings;
+  /** Default action when the listener has no rules; else `routes` decides. */
   readonly action: CompiledAction;
+  readonly routes: RouteTable<CompiledAction>;
   /** The load balancer's counters (shared by its listeners, kept across snapshots). */
   readonly stats: LoadBalancerStats;
   /** Set when the load balancer's access logs are on. */
@@ -35,7 +38,7 @@ export class ListenerRuntime {
   lastHostIn = '';
   lastHostOut = '';
 
-  constructor(l: ListenerSnapshot, action: CompiledAction, stats: LoadBalancerStats, accessLog?: AccessLog) {
+  constructor(l: ListenerSnapshot, routes: RouteTable<CompiledAction>, defaultAction: CompiledAction, stats: LoadBalancerStats, accessLog?: AccessLog) {
     this.arn = l.arn;
     this.loadBalancerName = l.loadBalancerName;
     this.dnsName = l.dnsName;
@@ -43,7 +46,8 @@ export class ListenerRuntime {
     this.portString = String(l.port);
     this.proto = l.protocol === 'HTTPS' ? 'https' : 'http';
     this.settings = l.settings;
-    this.action = action;
+    this.action = defaultAction;
+    this.routes = routes;
     this.stats = stats;
     this.accessLog = l.settings.accessLogs ? accessLog : undefined;
     this.loadBalancerDimension = l.loadBalancerArn.slice(l.loadBalancerArn.indexOf(':loadbalancer/') + ':loadbalancer/'.length);

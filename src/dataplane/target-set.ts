@@ -5,6 +5,8 @@
  */
 import type { UpstreamPool } from './upstream/index.ts';
 import { TargetStats } from './stats.ts';
+import { createBalancer, type Balancer } from './balancer/balancer.ts';
+import { slowStartBegins } from './balancer/slow-start.ts';
 import type { TargetGroupSettings, TargetHealthState } from '../model/index.ts';
 import type { TargetGroupSnapshot, TargetSnapshot } from '../snapshot/index.ts';
 
@@ -24,6 +26,8 @@ export class TargetEndpoint {
   inflight = 0;
   /** 5XX responses in a row (passive outlier detection). */
   consecutive5xx = 0;
+  /** Epoch ms at which the target entered slow start; 0 when it is not ramping. */
+  healthySinceMs = 0;
   /** This target's counters in this worker, kept across snapshots. */
   readonly stats: TargetStats;
 
@@ -59,11 +63,13 @@ export class TargetSet {
   routable: TargetEndpoint[] = [];
   /** True while no target is healthy and requests fail open to all registered targets. */
   failOpen = false;
-  #next = 0;
+  /** The group's algorithm (`load_balancing.algorithm.type`), fed the routable list on change. */
+  readonly balancer: Balancer<TargetEndpoint>;
   readonly #onEject: EjectReporter;
 
   constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[], onEject: EjectReporter = () => undefined) {
     this.#onEject = onEject;
+    this.balancer = createBalancer<TargetEndpoint>(tg.settings);
     this.arn = tg.arn;
     this.name = tg.name;
     this.settings = tg.settings;
@@ -82,7 +88,16 @@ export class TargetSet {
     const healthy = usable.filter((e) => e.healthy);
     this.failOpen = healthy.length === 0 && usable.length > 0;
     this.routable = this.failOpen ? usable : healthy;
-    if (this.#next >= this.routable.length) this.#next = 0;
+    this.balancer.reset(this.routable, Date.now());
+  }
+
+  /** A target turned healthy (or stopped being): slow start begins, or ends, for it. */
+  noteHealthChange(e: TargetEndpoint, wasHealthy: boolean): void {
+    if (e.healthy && !wasHealthy) {
+      e.healthySinceMs = slowStartBegins(Date.now(), this.settings.slowStartMs, this.routable.filter((x) => x !== e));
+    } else if (!e.healthy) {
+      e.healthySinceMs = 0;
+    }
   }
 
   /**
@@ -96,18 +111,8 @@ export class TargetSet {
     this.#onEject(this.arn, e.key, result);
   }
 
-  /** Next target by round robin, skipping `exclude` when another is available. */
+  /** The target for the next request by the group's algorithm, skipping `exclude` when another is available. */
   pick(exclude?: TargetEndpoint): TargetEndpoint | undefined {
-    const list = this.routable;
-    const n = list.length;
-    if (n === 0) return undefined;
-    let i = this.#next;
-    let e = list[i]!;
-    if (e === exclude && n > 1) {
-      i = i + 1 === n ? 0 : i + 1;
-      e = list[i]!;
-    }
-    this.#next = i + 1 === n ? 0 : i + 1;
-    return e;
+    return this.balancer.pick(Date.now(), exclude);
   }
 }

@@ -103,6 +103,9 @@ export function checkTargetGroupAttributeCombination(a: Attributes, problems: Pr
   if (a['stickiness.enabled'] === 'true' && a['stickiness.type'] === 'app_cookie' && !a['stickiness.app_cookie.cookie_name']) {
     problems.add(`${path}.stickiness.app_cookie.cookie_name`, 'app_cookie stickiness needs stickiness.app_cookie.cookie_name');
   }
+  if (a['load_balancing.algorithm.type'] === 'least_outstanding_requests' && Number(a['slow_start.duration_seconds'] ?? '0') > 0) {
+    problems.add(`${path}.slow_start.duration_seconds`, 'You cannot enable both slow start mode and least outstanding requests');
+  }
   const cookie = a['stickiness.app_cookie.cookie_name'] ?? '';
   if (/^(AWSALB|AWSALBAPP|AWSALBTG)/i.test(cookie)) {
     problems.add(`${path}.stickiness.app_cookie.cookie_name`, `cookie name '${cookie}' is reserved for the load balancer's own cookies`);

@@ -25,7 +25,7 @@ export type Resolve = (host: string) => Promise<string | undefined>;
 export type OpenPrivateKey = (stored: StoredServerCertificate) => string;
 
 export async function compileSnapshot(store: StateStore, resolve: Resolve, openPrivateKey: OpenPrivateKey): Promise<Snapshot> {
-  const { version, lbs, listeners, groups, certificates } = await store.transaction(async (tx) => {
+  const { version, lbs, listeners, groups, certificates, rules } = await store.transaction(async (tx) => {
     const groupList = await tx.listTargetGroups();
     const withTargets = [];
     for (const tg of groupList) withTargets.push({ tg, targets: await tx.listTargets(tg.arn) });
@@ -35,6 +35,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
       listeners: await tx.listListeners(),
       groups: withTargets,
       certificates: await tx.listServerCertificates(),
+      rules: await tx.listRules(),
     };
   });
   const certByArn = new Map(certificates.map((c) => [c.certificate.arn, c]));
@@ -45,7 +46,9 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
   for (const l of listeners) {
     const lb = lbByArn.get(l.loadBalancerArn);
     if (!lb) continue;
+    const own = rules.filter((r) => r.listenerArn === l.arn);
     for (const arn of referencedTargetGroups(l.defaultActions)) used.add(arn);
+    for (const r of own) for (const arn of referencedTargetGroups(r.actions)) used.add(arn);
     listenerSnapshots.push({
       arn: l.arn,
       loadBalancerArn: lb.arn,
@@ -56,6 +59,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
       bindAddress: bindAddress(lb),
       settings: readLoadBalancerSettings(lb.attributes),
       defaultActions: l.defaultActions,
+      rules: own.map((r) => ({ priority: r.priority, conditions: r.conditions, actions: r.actions })),
       tls: l.protocol === 'HTTPS' ? listenerTls(l, certByArn, openPrivateKey) : undefined,
     });
   }

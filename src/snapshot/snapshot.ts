@@ -3,7 +3,7 @@
  * control side (supervisor) and the workers. Plain data, so it crosses IPC as it is. Observed
  * health is not in it: it travels separately as `HealthUpdate`s, and survives snapshot swaps.
  */
-import type { Action, TlsProtocol, LoadBalancerSettings, TargetGroupSettings, TargetHealthState, TargetHealthReason, HealthCheckSettings, TargetGroupProtocol } from '../model/index.ts';
+import type { Action, RuleCondition, TlsProtocol, LoadBalancerSettings, TargetGroupSettings, TargetHealthState, TargetHealthReason, HealthCheckSettings, TargetGroupProtocol } from '../model/index.ts';
 
 export interface Snapshot {
   /** The store's config version this snapshot was compiled from. */
@@ -24,6 +24,8 @@ export interface ListenerSnapshot {
   bindAddress: string;
   settings: LoadBalancerSettings;
   defaultActions: Action[];
+  /** The listener's rules (not the default one), in any order: the data plane sorts by priority. */
+  rules: Array<{ priority: number; conditions: RuleCondition[]; actions: Action[] }>;
   /** HTTPS listeners only: certificates (the first is the default) and the security policy. */
   tls: ListenerTls | undefined;
 }

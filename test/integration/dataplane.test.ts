@@ -119,6 +119,7 @@ async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {
       arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
       settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...lbAttributes }),
       defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]),
+      rules: [],
       tls: undefined,
     }],
   };

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { forwardRequestHeaders, forwardResponseHeaders, requestFlags } from '../../src/dataplane/headers.ts';
 import { ListenerRuntime } from '../../src/dataplane/listener-runtime.ts';
 import { LoadBalancerStats } from '../../src/dataplane/stats.ts';
+import { compileRouteTable } from '../../src/dataplane/routing/route-table.ts';
 import { defaultAttributes, loadBalancerAttributeSpecs, readLoadBalancerSettings } from '../../src/model/index.ts';
 import type { ListenerSnapshot } from '../../src/snapshot/index.ts';
 
@@ -22,9 +23,11 @@ function listener(port: number, attributes: Record<string, string> = {}): Listen
     bindAddress: '127.0.0.1',
     settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...attributes }),
     defaultActions: [],
+    rules: [],
     tls: undefined,
   };
-  return new ListenerRuntime(snap, { kind: 'fixed-response', status: 200, contentType: 'text/plain', body: Buffer.alloc(0) }, new LoadBalancerStats());
+  const action = { kind: 'fixed-response', status: 200, contentType: 'text/plain', body: Buffer.alloc(0) } as const;
+  return new ListenerRuntime(snap, compileRouteTable([], action), action, new LoadBalancerStats());
 }
 
 /** Header lines as a map of lowercased names to values. */

@@ -1,0 +1,92 @@
+/*
+ * Balancing algorithms through the data plane: with one slow target among two, least outstanding
+ * requests sends it fewer requests than round robin does (counts, not timings: under the same
+ * concurrent load round robin splits evenly, least outstanding avoids the target that is busy).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
+import {
+  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
+  targetGroupAttributeSpecs,
+} from '../../src/model/index.ts';
+import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+
+const closers: Array<() => unknown> = [];
+after(async () => {
+  for (const c of closers.reverse()) await c();
+});
+
+async function target(name: string, delayMs: number): Promise<number> {
+  const server = http.createServer((req, res) => setTimeout(() => res.end(name), delayMs));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(r); }));
+  return (server.address() as net.AddressInfo).port;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Sends `total` requests with `concurrency` clients; counts answers by target name. */
+async function load(port: number, total: number, concurrency: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  closers.push(() => agent.destroy());
+  let sent = 0;
+  const client = async (): Promise<void> => {
+    while (sent < total) {
+      sent++;
+      const name = await new Promise<string>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return counts;
+}
+
+async function listenerFor(algorithm: string, ports: number[]): Promise<number> {
+  const listenPort = await freePort();
+  const statuses: ListenerStatus[] = [];
+  const plane = new DataPlane((s) => statuses.push(s));
+  closers.push(() => plane.close());
+  const tg: TargetGroupSnapshot = {
+    arn: `arn:tg/${algorithm}`, name: algorithm, protocol: 'HTTP', port: 80, inUse: true,
+    settings: readTargetGroupSettings({ ...defaultAttributes(targetGroupAttributeSpecs), 'load_balancing.algorithm.type': algorithm }),
+    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
+    targets: ports.map((port) => ({ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined })),
+  };
+  const snapshot: Snapshot = {
+    version: 1, targetGroups: [tg],
+    listeners: [{
+      arn: `l-${algorithm}`, loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
+      settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
+      defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], tls: undefined,
+    }],
+  };
+  plane.apply(snapshot);
+  plane.applyHealth(tg.targets.map((t) => ({ targetGroupArn: tg.arn, targetKey: t.key, state: 'healthy', reason: undefined })));
+  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  return listenPort;
+}
+
+test('least outstanding requests sends a slow target fewer requests than round robin', async () => {
+  const fast = await target('fast', 0);
+  const slow = await target('slow', 40);
+  const rr = await load(await listenerFor('round_robin', [fast, slow]), 200, 8);
+  const lor = await load(await listenerFor('least_outstanding_requests', [fast, slow]), 200, 8);
+  assert.ok(Math.abs((rr.fast ?? 0) - (rr.slow ?? 0)) <= 8, `round robin splits evenly: ${JSON.stringify(rr)}`);
+  assert.ok((lor.slow ?? 0) < (rr.slow ?? 0) / 2, `least outstanding avoids the slow target: ${JSON.stringify(lor)} vs ${JSON.stringify(rr)}`);
+});
