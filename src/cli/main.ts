@@ -5,6 +5,8 @@ import { registerServe } from './commands/serve.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerAccessKeys } from './commands/access-keys.ts';
+import { registerLoadtest } from './commands/loadtest.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerApiCommands } from './api/register.ts';
 
 const program = new Command('albatross')
@@ -15,6 +17,8 @@ registerServe(program);
 registerApply(program);
 registerStatus(program);
 registerAccessKeys(program);
+registerLoadtest(program);
+registerDemo(program);
 registerApiCommands(program);
 
 await program.parseAsync(process.argv);

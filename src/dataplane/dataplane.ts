@@ -13,6 +13,8 @@ import { UpstreamPool } from './upstream/index.ts';
 import { LoadBalancerStats, TargetStats, type WorkerStats } from './stats.ts';
 import { AccessLog } from './access-log.ts';
 import { compileRouteTable } from './routing/route-table.ts';
+import { StickyCookieDecoder } from './stickiness/lb-cookie.ts';
+import { stickyCookies } from './exchange.ts';
 import { referencedTargetGroups } from '../model/index.ts';
 
 export class DataPlane {
@@ -30,6 +32,8 @@ export class DataPlane {
 
   readonly #reportEject: EjectReporter;
   readonly #accessLog: AccessLog | undefined;
+  #stickinessKeyText = '';
+  #stickinessKey: Buffer | undefined;
 
   /** `accessLogDir`: where load balancers with access logs on write them (none: not written). */
   constructor(reportListener: (status: ListenerStatus) => void, reportEject: EjectReporter = () => undefined, accessLogDir?: string) {
@@ -39,6 +43,11 @@ export class DataPlane {
   }
 
   apply(snapshot: Snapshot): void {
+    if (snapshot.stickinessKey !== '' && snapshot.stickinessKey !== this.#stickinessKeyText) {
+      this.#stickinessKeyText = snapshot.stickinessKey;
+      this.#stickinessKey = Buffer.from(snapshot.stickinessKey, 'base64');
+      stickyCookies.decoder = new StickyCookieDecoder(this.#stickinessKey);
+    }
     const sets = new Map<string, TargetSet>();
     const usedOrigins = new Set<string>();
     for (const tg of snapshot.targetGroups) {
@@ -61,7 +70,7 @@ export class DataPlane {
         }
         return e;
       });
-      sets.set(tg.arn, new TargetSet(tg, endpoints, this.#reportEject));
+      sets.set(tg.arn, new TargetSet(tg, endpoints, this.#reportEject, this.#stickinessKey));
     }
     const binds: BindRequest[] = snapshot.listeners.map((l) => {
       const defaultAction = compileAction(l.defaultActions, sets);

@@ -10,6 +10,7 @@ import { replies, sendLocalReply, type LocalReply } from './local-reply.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import type { TargetEndpoint, TargetSet } from './target-set.ts';
 import { logRequest } from './request-log.ts';
+import { cookieValue, type StickyCookieDecoder } from './stickiness/lb-cookie.ts';
 import { connectTimeoutMs, type UpstreamConnection, type UpstreamHandler, type UpstreamPhase } from './upstream/index.ts';
 
 const kExchange = Symbol('albatross.exchange');
@@ -79,8 +80,11 @@ export class ProxyExchange implements UpstreamHandler {
     const res = this.res;
     if (res.destroyed) return false;
     try {
-      if (this.h2) res.writeHead(status, forwardResponseHeaders(headers));
-      else res.writeHead(status, statusMessage, forwardResponseHeaders(headers));
+      const out = forwardResponseHeaders(headers);
+      // The sticky cookie is refreshed on every response, and names the target that answered.
+      if (this.targetSet.sticky !== undefined) this.targetSet.sticky.appendTo(out, e.key, (Date.now() / 1000) | 0);
+      if (this.h2) res.writeHead(status, out);
+      else res.writeHead(status, statusMessage, out);
     } catch {
       // A header Node refuses to send (bad characters): the response is not valid HTTP.
       this.finish();
@@ -248,7 +252,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
     localReply(listener, res, replies.noHost);
     return;
   }
-  const endpoint = set.pick();
+  const endpoint = (set.sticky !== undefined ? stuckTarget(req.rawHeaders, set) : undefined) ?? set.pick();
   if (endpoint === undefined) {
     localReply(listener, res, replies.noTargets);
     return;
@@ -275,6 +279,28 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
   (res as ResponseWithExchange)[kExchange] = ex;
   res.on('close', onResponseClose);
   ex.dispatch();
+}
+
+/** The worker's sticky-cookie decoder; set when the first snapshot brings the key. */
+export const stickyCookies: { decoder: StickyCookieDecoder | undefined } = { decoder: undefined };
+
+/**
+ * The target an AWSALB (or AWSALBCORS) cookie names, if the cookie is genuine, unexpired, for this
+ * target group, and the target can still take requests. Anything else: none, and the balancer picks.
+ */
+function stuckTarget(raw: readonly string[], set: TargetSet): TargetEndpoint | undefined {
+  const decoder = stickyCookies.decoder;
+  if (decoder === undefined) return undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== 6 || name.toLowerCase() !== 'cookie') continue;
+    const header = raw[i + 1]!;
+    const value = cookieValue(header, 'AWSALB') ?? cookieValue(header, 'AWSALBCORS');
+    if (value === undefined) continue;
+    const payload = decoder.decode('lb', value, (Date.now() / 1000) | 0);
+    if (payload !== undefined && payload.group === set.stickyGroup) return set.stuckTarget(payload.target);
+  }
+  return undefined;
 }
 
 /** `x-amzn-tls-version` and `x-amzn-tls-cipher-suite`, when the load balancer attribute asks for them. */

@@ -7,6 +7,7 @@ import type { UpstreamPool } from './upstream/index.ts';
 import { TargetStats } from './stats.ts';
 import { createBalancer, type Balancer } from './balancer/balancer.ts';
 import { slowStartBegins } from './balancer/slow-start.ts';
+import { StickyCookieIssuer, stickyGroupId } from './stickiness/lb-cookie.ts';
 import type { TargetGroupSettings, TargetHealthState } from '../model/index.ts';
 import type { TargetGroupSnapshot, TargetSnapshot } from '../snapshot/index.ts';
 
@@ -67,8 +68,17 @@ export class TargetSet {
   readonly balancer: Balancer<TargetEndpoint>;
   readonly #onEject: EjectReporter;
 
-  constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[], onEject: EjectReporter = () => undefined) {
+  /** Set when the group has lb_cookie stickiness on (and a stickiness key exists). */
+  readonly sticky: StickyCookieIssuer | undefined;
+  readonly stickyGroup: number;
+
+  constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[], onEject: EjectReporter = () => undefined, stickinessKey?: Buffer) {
     this.#onEject = onEject;
+    this.stickyGroup = stickyGroupId(tg.arn);
+    const s = tg.settings;
+    this.sticky = s.stickinessEnabled && s.stickinessType === 'lb_cookie' && stickinessKey !== undefined
+      ? new StickyCookieIssuer(stickinessKey, { kind: 'lb', name: 'AWSALB', corsName: 'AWSALBCORS', group: this.stickyGroup, durationSec: s.lbCookieDurationSeconds })
+      : undefined;
     this.balancer = createBalancer<TargetEndpoint>(tg.settings);
     this.arn = tg.arn;
     this.name = tg.name;
@@ -109,6 +119,12 @@ export class TargetSet {
     e.state = 'unhealthy';
     this.rebuild();
     this.#onEject(this.arn, e.key, result);
+  }
+
+  /** The target a valid sticky cookie names, if it can still take requests. */
+  stuckTarget(key: string): TargetEndpoint | undefined {
+    const e = this.#byKey.get(key);
+    return e !== undefined && this.routable.includes(e) ? e : undefined;
   }
 
   /** The target for the next request by the group's algorithm, skipping `exclude` when another is available. */

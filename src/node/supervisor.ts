@@ -11,7 +11,7 @@ import { defaultArnContext, referencedTargetGroups, serverCertificateKeyPurpose,
 import type { WorkerStats } from '../dataplane/index.ts';
 import { healthMetricsJson, renderMetrics } from './metrics.ts';
 import { randomHex } from '../lib/ids.ts';
-import { MasterKey, verifyMasterKey } from '../secrets/master-key.ts';
+import { MasterKey, loadStickinessKey, verifyMasterKey } from '../secrets/master-key.ts';
 import { bootstrapAccessKey } from '../controlplane/access-keys.ts';
 import { createApiHandler, isApiRequest } from '../controlplane/api/api-server.ts';
 import { createConsoleHandler, isConsoleRequest } from '../controlplane/console/console-server.ts';
@@ -44,6 +44,7 @@ function fatal(message: string): never {
 export async function runSupervisor(opts: ServeOptions): Promise<void> {
   let store: StateStore;
   let masterKey: MasterKey;
+  let stickinessKey = '';
   let bootstrap: Awaited<ReturnType<typeof bootstrapAccessKey>>;
   try {
     store = new SqliteStateStore(opts.dataDir);
@@ -54,6 +55,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     // A wrong master key stops here, before anything is served.
     masterKey = MasterKey.load(opts.dataDir);
     await store.transaction((tx) => verifyMasterKey(masterKey, tx));
+    stickinessKey = (await store.transaction((tx) => loadStickinessKey(masterKey, tx))).toString('base64');
     bootstrap = await bootstrapAccessKey(store, masterKey, opts.dataDir, defaultArnContext.region);
   } catch (err) {
     await store.close().catch(() => undefined);
@@ -169,6 +171,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
         const next = await compileSnapshot(store, resolveHost, (c) =>
           masterKey.open(c.privateKeySealed, serverCertificateKeyPurpose(c.certificate.name)),
         );
+        next.stickinessKey = stickinessKey;
         snapshot = next;
         for (const l of next.listeners) listenerNames.set(l.arn, `${l.loadBalancerName} ${l.protocol}:${l.port}`);
         broadcast({ type: 'snapshot', snapshot: next });

@@ -81,3 +81,21 @@ export async function verifyMasterKey(
     );
   }
 }
+
+const stickinessPurpose = 'albatross-stickiness-key';
+const stickinessMetaKey = 'stickiness_key';
+
+/**
+ * The key that seals sticky-session cookies, shared by every worker, restart and node: created
+ * once, kept in the store sealed under the master key.
+ */
+export async function loadStickinessKey(
+  key: MasterKey,
+  meta: { getMeta(k: string): Promise<string | undefined>; setMeta(k: string, v: string): Promise<void> },
+): Promise<Buffer> {
+  const sealed = await meta.getMeta(stickinessMetaKey);
+  if (sealed !== undefined) return Buffer.from(key.open(sealed, stickinessPurpose), 'base64');
+  const fresh = randomBytes(32);
+  await meta.setMeta(stickinessMetaKey, key.seal(fresh.toString('base64'), stickinessPurpose));
+  return fresh;
+}

@@ -10,6 +10,8 @@ export interface Snapshot {
   version: number;
   listeners: ListenerSnapshot[];
   targetGroups: TargetGroupSnapshot[];
+  /** Base64 of the 32-byte key sealing sticky cookies ('' until the supervisor sets it). */
+  stickinessKey: string;
 }
 
 export interface ListenerSnapshot {

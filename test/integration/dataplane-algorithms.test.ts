@@ -69,7 +69,7 @@ async function listenerFor(algorithm: string, ports: number[]): Promise<number> 
     targets: ports.map((port) => ({ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined })),
   };
   const snapshot: Snapshot = {
-    version: 1, targetGroups: [tg],
+    version: 1, targetGroups: [tg], stickinessKey: '',
     listeners: [{
       arn: `l-${algorithm}`, loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
       settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),

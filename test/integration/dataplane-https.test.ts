@@ -87,6 +87,7 @@ async function httpsListener(tlsConfig: ListenerTls, targetPort: number, opts: {
   const apply = (t: ListenerTls, attrs: Record<string, string> = opts.attrs ?? {}): void => {
     const snapshot: Snapshot = {
       version: 1,
+      stickinessKey: '',
       targetGroups: [tg],
       listeners: [{
         arn: `listener-${port}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTPS', port,

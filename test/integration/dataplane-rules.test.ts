@@ -87,7 +87,7 @@ test('a dozen rules route by host, path, header, method, query and source addres
   ];
   const apply = (rs: typeof rules): void => {
     const snapshot: Snapshot = {
-      version: 1, targetGroups: groups,
+      version: 1, targetGroups: groups, stickinessKey: '',
       listeners: [{
         arn: 'listener', loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '0.0.0.0',
         settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),

@@ -114,6 +114,7 @@ async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {
   const tg = group(`tg-${listenPort}`, ports);
   const snapshot: Snapshot = {
     version: 1,
+    stickinessKey: '',
     targetGroups: [tg],
     listeners: [{
       arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',

@@ -39,6 +39,8 @@ const allowed: Record<string, string[]> = {
   health: ['health', 'model', 'snapshot', 'store'],
   dataplane: ['dataplane', 'model', 'snapshot', 'lib'],
   secrets: ['secrets'],
+  loadtest: ['loadtest'],
+  demo: ['demo', 'loadtest'],
   controlplane: ['controlplane', 'model', 'store', 'secrets', 'lib', 'snapshot'],
 };
 

@@ -121,7 +121,7 @@ function group(name: string, targets: TargetSnapshot[], extra: Partial<TargetGro
 }
 
 function snapshot(version: number, ...targetGroups: TargetGroupSnapshot[]): Snapshot {
-  return { version, listeners: [], targetGroups };
+  return { version, listeners: [], targetGroups, stickinessKey: '' };
 }
 
 /** A checker that records every onUpdate call; stopped after the test. */
