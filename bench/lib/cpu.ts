@@ -46,6 +46,11 @@ function readProcStat(pid: number): ProcStat | null {
   return { comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
 }
 
+/** utime+stime of one process in ticks, or null once it has exited. */
+export function processTicks(pid: number): number | null {
+  return readProcStat(pid)?.ticks ?? null;
+}
+
 function readSystem(): Pick<CpuSnapshot, 'cores' | 'forks'> {
   const cores: CpuSnapshot['cores'] = [];
   let forks = 0;

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 
 export const HOST = '127.0.0.1';
@@ -144,16 +145,21 @@ export interface HttpResult {
   body: string;
 }
 
-/** One GET on a fresh connection, bounded by `timeoutMs`. */
-export function httpGet(port: number, path: string, timeoutMs = 1000): Promise<HttpResult> {
+/**
+ * One GET on a fresh connection, bounded by `timeoutMs`. Over https the bench's self-signed
+ * certificate is accepted as it is.
+ */
+export function httpGet(port: number, path: string, timeoutMs = 1000, scheme: 'http' | 'https' = 'http'): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: HOST, port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const opts = { host: HOST, port, path, agent: false as const, timeout: timeoutMs };
+    const onResponse = (res: http.IncomingMessage): void => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       res.on('error', reject);
-    });
+    };
+    const req = scheme === 'https' ? https.get({ ...opts, rejectUnauthorized: false }, onResponse) : http.get(opts, onResponse);
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
     req.on('error', reject);
   });
@@ -169,19 +175,20 @@ export async function waitReady(
   backends: string[],
   timeoutMs: number,
   proc: ServerProc | null,
+  scheme: 'http' | 'https' = 'http',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     if (proc?.exit != null) throw new Error(`exited (${proc.exit}) before it was ready; last check: ${last}`);
     try {
-      const st = await httpGet(port, '/status');
+      const st = await httpGet(port, '/status', 1000, scheme);
       if (st.status !== 200 || st.body !== 'OK') {
         last = `GET /status -> ${st.status} ${JSON.stringify(st.body.slice(0, 80))}`;
       } else {
         const seen = new Set<string>();
         for (let i = 0; i < 4 * backends.length && seen.size < backends.length; i++) {
-          const r = await httpGet(port, '/');
+          const r = await httpGet(port, '/', 1000, scheme);
           if (r.status === 200) seen.add(r.body.replace(/^hello from /, ''));
         }
         if (backends.every((b) => seen.has(b))) return;

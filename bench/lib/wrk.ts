@@ -1,7 +1,6 @@
 /** Runs wrk (pinned with taskset) and parses its `--latency` report. */
-import { spawn } from 'node:child_process';
-import { CLK_TCK } from './cpu.ts';
-import { HOST, signalGroup, trackGroup, untrackGroup } from './procs.ts';
+import { runLoad } from './load.ts';
+import { HOST } from './procs.ts';
 
 export interface WrkOptions {
   port: number;
@@ -11,6 +10,12 @@ export interface WrkOptions {
   threads: number;
   /** CPU list for `taskset -c`, or null for no pinning. */
   cpu: string | null;
+  /** default http */
+  scheme?: 'http' | 'https';
+  /** a Lua script (`-s`) */
+  script?: string;
+  /** wrk's per-request timeout (`--timeout`), in seconds; wrk's default is 2 s */
+  requestTimeoutS?: number;
 }
 
 export interface WrkResult {
@@ -28,54 +33,28 @@ export interface WrkResult {
   raw: string;
 }
 
-const CPU_MARK = '__wrk_child_cpu_ticks__';
-
 /**
- * `taskset -c <cpu> wrk -t<threads> -c<conns> -d<duration>s --latency http://127.0.0.1:<port><path>`.
- * wrk runs under a tiny `sh` that prints its children's utime+stime afterwards (fields
- * 16-17 of its own /proc/<pid>/stat), which is wrk's CPU. The shell is started in its own
- * process group so that a hung wrk can be killed as a whole.
+ * `taskset -c <cpu> wrk -t<threads> -c<conns> -d<duration>s [--timeout <t>s] [-s <script>] --latency
+ * <scheme>://127.0.0.1:<port><path>`, with wrk's own CPU (see load.ts). Rejects when wrk fails or
+ * runs 20 s past its duration.
  */
-export function runWrk(o: WrkOptions): Promise<WrkResult> {
-  const url = `http://${HOST}:${o.port}${o.path}`;
-  const args = [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`, '--latency', url];
-  const pin = o.cpu === null ? '' : `taskset -c ${o.cpu} `;
-  const script = `${pin}wrk "$@"; rc=$?; echo "${CPU_MARK} $(cut -d' ' -f16,17 /proc/$$/stat)"; exit $rc`;
+export async function runWrk(o: WrkOptions): Promise<WrkResult> {
+  const url = `${o.scheme ?? 'http'}://${HOST}:${o.port}${o.path}`;
+  const args = [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`];
+  if (o.requestTimeoutS !== undefined) args.push('--timeout', `${o.requestTimeoutS}s`);
+  if (o.script !== undefined) args.push('-s', o.script);
+  args.push('--latency', url);
   const timeoutMs = (o.durationS + 20) * 1000;
-
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script, 'sh', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const pgid = child.pid;
-    if (pgid !== undefined) trackGroup(pgid);
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const timer = setTimeout(() => {
-      if (pgid !== undefined) signalGroup(pgid, 'SIGKILL');
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (pgid !== undefined) untrackGroup(pgid);
-      const m = new RegExp(`${CPU_MARK} (\\d+) (\\d+)`).exec(out);
-      const wrkCpuSeconds = m ? (Number(m[1]) + Number(m[2])) / CLK_TCK : NaN;
-      const raw = out.replace(new RegExp(`${CPU_MARK}.*\\n?`), '');
-      if (code !== 0) {
-        const why = signal ? `killed by ${signal} (timeout ${timeoutMs / 1000} s?)` : `exit code ${code}`;
-        reject(new Error(`wrk ${why}: ${(err || raw).trim().split('\n').slice(-3).join(' | ')}`));
-        return;
-      }
-      try {
-        resolve({ ...parseWrk(raw), wrkCpuSeconds });
-      } catch (e) {
-        reject(new Error(`${(e as Error).message}\n--- wrk output ---\n${raw}${err}`));
-      }
-    });
-  });
+  const r = await runLoad('wrk', args, o.cpu, timeoutMs);
+  if (r.code !== 0) {
+    const why = r.signal ? `killed by ${r.signal} (timeout ${timeoutMs / 1000} s?)` : `exit code ${r.code}`;
+    throw new Error(`wrk ${why}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  try {
+    return { ...parseWrk(r.stdout), wrkCpuSeconds: r.cpuSeconds };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- wrk output ---\n${r.stdout}${r.stderr}`);
+  }
 }
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
