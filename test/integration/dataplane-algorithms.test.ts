@@ -13,6 +13,7 @@ import {
   targetGroupAttributeSpecs,
 } from '../../src/model/index.ts';
 import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { freePort } from '../helpers/net.ts';
 
 const closers: Array<() => unknown> = [];
 after(async () => {
@@ -26,13 +27,6 @@ async function target(name: string, delayMs: number): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Sends `total` requests with `concurrency` clients; counts answers by target name. */
 async function load(port: number, total: number, concurrency: number): Promise<Record<string, number>> {

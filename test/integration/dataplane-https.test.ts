@@ -18,6 +18,7 @@ import {
 } from '../../src/model/index.ts';
 import type { ListenerTls, Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
 import { makeTestCerts, type CertFiles } from '../helpers/openssl-certs.ts';
+import { freePort } from '../helpers/net.ts';
 
 const certs = makeTestCerts();
 const closers: Array<() => unknown> = [() => certs.cleanup()];
@@ -25,13 +26,6 @@ after(async () => {
   for (const c of closers.reverse()) await c();
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A target that echoes what it saw: protocol headers and the request body's size. */
 async function echoTarget(secure = false): Promise<number> {

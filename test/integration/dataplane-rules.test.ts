@@ -14,19 +14,13 @@ import {
   type RuleCondition, type ActionInput,
 } from '../../src/model/index.ts';
 import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { freePort } from '../helpers/net.ts';
 
 const closers: Array<() => unknown> = [];
 after(async () => {
   for (const c of closers.reverse()) await c();
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function namedTarget(name: string): Promise<number> {
   const server = http.createServer((req, res) => res.end(name));

@@ -14,6 +14,7 @@ import {
   defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
 } from '../../src/model/index.ts';
 import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { freePort } from '../helpers/net.ts';
 
 const closers: Array<() => unknown> = [];
 after(async () => {
@@ -26,13 +27,6 @@ async function listen(server: net.Server): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A target that answers by path: /name, /echo (sha256 of the body), /big?mb=N, /nocontent, /early-hints. */
 function appTarget(name: string, options: http.ServerOptions = {}): http.Server {

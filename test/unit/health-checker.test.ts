@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { HealthChecker } from '../../src/health/index.ts';
 import type { HealthUpdate, Snapshot, TargetGroupSnapshot, TargetSnapshot } from '../../src/snapshot/index.ts';
 import type { HealthCheckSettings } from '../../src/model/index.ts';
+import { freePort } from '../helpers/net.ts';
 
 type Mode = 'ok' | 'fail' | 'hang' | 'endless';
 
@@ -71,13 +72,6 @@ after(async () => {
 });
 
 /** A port nothing listens on: bound once, then released. */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Fast settings (below ALB's minimums, which the checker does not enforce). */
 const fastCheck: HealthCheckSettings = {
