@@ -12,6 +12,7 @@ import type { SecureContext } from 'node:tls';
 import type { ListenerTls } from '../snapshot/index.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import { buildTls, contextForName, type TlsSetup } from './tls-contexts.ts';
+import { cidrContains, parseIp } from './routing/source-ip.ts';
 import { runAction } from './actions.ts';
 import { onClientError, replies } from './local-reply.ts';
 import { localReply } from './exchange.ts';
@@ -58,6 +59,24 @@ const headerReadTimeoutMs = 60_000;
 const kSince = Symbol('albatross.connectedAt');
 const kStats = Symbol('albatross.loadBalancerStats');
 type CountedSocket = Socket & { [kSince]: number; [kStats]: LoadBalancerStats };
+
+const sourceWords = new Uint32Array(4);
+
+/**
+ * Security groups, at accept (before any TLS or HTTP work): a client no inbound rule allows is
+ * disconnected and counted (ALB's RejectedConnectionCount).
+ */
+function onTcpConnection(this: ListenerServer, socket: Socket): void {
+  const allowed = this.runtime.allowedSources;
+  if (allowed === undefined) return;
+  const raw = socket.remoteAddress ?? '';
+  const family = parseIp(raw.startsWith('::ffff:') ? raw.slice(7) : raw, sourceWords);
+  if (family !== 0) {
+    for (let i = 0; i < allowed.length; i++) if (cidrContains(allowed[i]!, family, sourceWords)) return;
+  }
+  this.runtime.stats.rejectedConnectionCount++;
+  socket.destroy();
+}
 
 /** A client connection (after its TLS handshake, on HTTPS listeners). */
 function onConnection(this: ListenerServer, socket: CountedSocket): void {
@@ -157,6 +176,8 @@ export class ListenerManager {
     server.tls = holder;
     configure(server, runtime);
     if (kind !== 'http') server.on('tlsClientError', onTlsClientError);
+    // The security-group check runs first, on the raw connection, for every kind of listener.
+    server.prependListener('connection', onTcpConnection);
     server.on(kind === 'http' ? 'connection' : 'secureConnection', onConnection);
     server.on('request', onRequest);
     server.on('clientError', onClientError);

@@ -8,6 +8,7 @@ import type { TargetSet } from './target-set.ts';
 import type { LoadBalancerStats } from './stats.ts';
 import type { AccessLog } from './access-log.ts';
 import type { RouteTable } from './routing/route-table.ts';
+import { compileCidr, type CidrBlock } from './routing/source-ip.ts';
 
 export type CompiledAction =
   | { kind: 'forward'; targetSet: TargetSet }
@@ -30,6 +31,8 @@ export class ListenerRuntime {
   readonly stats: LoadBalancerStats;
   /** Set when the load balancer's access logs are on. */
   readonly accessLog: AccessLog | undefined;
+  /** Security groups: the client blocks let in; undefined lets everyone in. */
+  readonly allowedSources: CidrBlock[] | undefined;
   /** ALB's name for it in logs and metrics: `app/<name>/<id>`. */
   readonly loadBalancerDimension: string;
   /** `x-forwarded-proto` and `x-forwarded-port` lines, the same for every request. */
@@ -50,6 +53,7 @@ export class ListenerRuntime {
     this.routes = routes;
     this.stats = stats;
     this.accessLog = l.settings.accessLogs ? accessLog : undefined;
+    this.allowedSources = l.allowedSources?.map(compileCidr);
     this.loadBalancerDimension = l.loadBalancerArn.slice(l.loadBalancerArn.indexOf(':loadbalancer/') + ':loadbalancer/'.length);
     this.forwardedProtoPortLines = `x-forwarded-proto: ${this.proto}\r\nx-forwarded-port: ${this.portString}\r\n`;
   }

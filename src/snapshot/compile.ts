@@ -14,7 +14,7 @@ import {
   referencedTargetGroups,
   targetKey,
 } from '../model/index.ts';
-import type { Listener } from '../model/index.ts';
+import type { Listener, SecurityGroup } from '../model/index.ts';
 import type { StateStore, StoredServerCertificate } from '../store/state-store.ts';
 import type { ListenerSnapshot, ListenerTls, Snapshot, TargetGroupSnapshot } from './snapshot.ts';
 
@@ -25,7 +25,7 @@ export type Resolve = (host: string) => Promise<string | undefined>;
 export type OpenPrivateKey = (stored: StoredServerCertificate) => string;
 
 export async function compileSnapshot(store: StateStore, resolve: Resolve, openPrivateKey: OpenPrivateKey): Promise<Snapshot> {
-  const { version, lbs, listeners, groups, certificates, rules } = await store.transaction(async (tx) => {
+  const { version, lbs, listeners, groups, certificates, rules, securityGroups } = await store.transaction(async (tx) => {
     const groupList = await tx.listTargetGroups();
     const withTargets = [];
     for (const tg of groupList) withTargets.push({ tg, targets: await tx.listTargets(tg.arn) });
@@ -36,6 +36,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
       groups: withTargets,
       certificates: await tx.listServerCertificates(),
       rules: await tx.listRules(),
+      securityGroups: await tx.listSecurityGroups(),
     };
   });
   const certByArn = new Map(certificates.map((c) => [c.certificate.arn, c]));
@@ -60,6 +61,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
       settings: readLoadBalancerSettings(lb.attributes),
       defaultActions: l.defaultActions,
       rules: own.map((r) => ({ priority: r.priority, conditions: r.conditions, actions: r.actions })),
+      allowedSources: allowedSources(lb.securityGroups, securityGroups, l.port),
       tls: l.protocol === 'HTTPS' ? listenerTls(l, certByArn, openPrivateKey) : undefined,
     });
   }
@@ -127,4 +129,19 @@ function certificateNames(pem: string): string[] {
   if (sans.length > 0) return sans;
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(x509.subject);
   return cn ? [cn[1]!.trim().toLowerCase()] : [];
+}
+
+/** The CIDRs whose inbound rules (tcp or all protocols) cover `port`; undefined without groups. */
+function allowedSources(groupIds: readonly string[], all: readonly SecurityGroup[], port: number): string[] | undefined {
+  if (groupIds.length === 0) return undefined;
+  const out: string[] = [];
+  for (const g of all) {
+    if (!groupIds.includes(g.groupId)) continue;
+    for (const p of g.ingress) {
+      if (p.ipProtocol !== '-1' && p.ipProtocol !== 'tcp' && p.ipProtocol !== '6') continue;
+      if (p.ipProtocol !== '-1' && (port < (p.fromPort ?? 0) || port > (p.toPort ?? 65535))) continue;
+      for (const r of [...p.ipv4Ranges, ...p.ipv6Ranges]) out.push(r.cidr);
+    }
+  }
+  return out;
 }

@@ -28,6 +28,11 @@ export interface ListenerSnapshot {
   defaultActions: Action[];
   /** The listener's rules (not the default one), in any order: the data plane sorts by priority. */
   rules: Array<{ priority: number; conditions: RuleCondition[]; actions: Action[] }>;
+  /**
+   * Client CIDRs the load balancer's security groups let in on this port (tcp or all
+   * protocols); undefined when it has no security group, which lets everything in.
+   */
+  allowedSources: string[] | undefined;
   /** HTTPS listeners only: certificates (the first is the default) and the security policy. */
   tls: ListenerTls | undefined;
 }

@@ -67,7 +67,7 @@ async function listenerFor(algorithm: string, ports: number[]): Promise<number> 
     listeners: [{
       arn: `l-${algorithm}`, loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
       settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-      defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], tls: undefined,
+      defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], allowedSources: undefined, tls: undefined,
     }],
   };
   plane.apply(snapshot);

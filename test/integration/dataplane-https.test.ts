@@ -86,7 +86,7 @@ async function httpsListener(tlsConfig: ListenerTls, targetPort: number, opts: {
       listeners: [{
         arn: `listener-${port}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTPS', port,
         bindAddress: '127.0.0.1', settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...attrs }),
-        defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], tls: t,
+        defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], allowedSources: undefined, tls: t,
       }],
     };
     plane.apply(snapshot);

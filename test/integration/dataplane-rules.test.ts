@@ -85,7 +85,7 @@ test('a dozen rules route by host, path, header, method, query and source addres
       listeners: [{
         arn: 'listener', loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '0.0.0.0',
         settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-        defaultActions: normalizeActions(forward('web')), rules: rs, tls: undefined,
+        defaultActions: normalizeActions(forward('web')), rules: rs, allowedSources: undefined, tls: undefined,
       }],
     };
     plane.apply(snapshot);
@@ -121,4 +121,33 @@ test('a dozen rules route by host, path, header, method, query and source addres
   apply(rules.map((r) => (r.priority === 20 ? { ...r, priority: 5 } : r)));
   const r = await send(listenPort, { localAddress: '127.0.0.2', headers: { 'x-canary': 'yes' } });
   assert.equal(`${r.status} ${r.body}`, '200 canary');
+});
+
+test('security groups: only allowed sources get in, a change applies to new connections, refusals are counted', async () => {
+  const port = await namedTarget('web');
+  const listenPort = await freePort();
+  const statuses: ListenerStatus[] = [];
+  const plane = new DataPlane((s) => statuses.push(s));
+  closers.push(() => plane.close());
+  const tg = group('web', port);
+  const apply = (allowedSources: string[] | undefined): void =>
+    plane.apply({
+      version: 1, targetGroups: [tg], stickinessKey: '',
+      listeners: [{
+        arn: 'sg-listener', loadBalancerArn: 'arn:aws:elasticloadbalancing:local:000000000000:loadbalancer/app/sg/0123456789abcdef', loadBalancerName: 'sg', dnsName: 'sg.local',
+        protocol: 'HTTP', port: listenPort, bindAddress: '0.0.0.0', settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
+        defaultActions: normalizeActions(forward('web')), rules: [], allowedSources, tls: undefined,
+      }],
+    });
+  apply(['127.0.0.2/32']);
+  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  const from = (localAddress: string) => send(listenPort, { localAddress }).then((r) => `${r.status} ${r.body}`, (e: NodeJS.ErrnoException) => e.code ?? 'error');
+  assert.equal(await from('127.0.0.2'), '200 web');
+  assert.match(await from('127.0.0.1'), /ECONNRESET|EPIPE|socket hang up/);
+  apply([]);
+  assert.match(await from('127.0.0.2'), /ECONNRESET|EPIPE|socket hang up/, 'revoked: nobody gets in');
+  apply(undefined);
+  assert.equal(await from('127.0.0.1'), '200 web', 'no security group: everyone gets in');
+  const rejected = plane.stats().loadBalancers.find((l) => l.loadBalancerName === 'sg')?.rejectedConnectionCount;
+  assert.equal(rejected, 2);
 });

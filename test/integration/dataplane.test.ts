@@ -115,6 +115,7 @@ async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {
       settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...lbAttributes }),
       defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]),
       rules: [],
+      allowedSources: undefined,
       tls: undefined,
     }],
   };

@@ -24,6 +24,7 @@ function listener(port: number, attributes: Record<string, string> = {}): Listen
     settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...attributes }),
     defaultActions: [],
     rules: [],
+    allowedSources: undefined,
     tls: undefined,
   };
   const action = { kind: 'fixed-response', status: 200, contentType: 'text/plain', body: Buffer.alloc(0) } as const;
