@@ -4,7 +4,7 @@
  * by target key, so a config change never resets health or drops connections.
  */
 import type { TargetHealthState } from '../model/index.ts';
-import type { HealthUpdate, Snapshot } from '../snapshot/index.ts';
+import { targetGroupLoadBalancers, type HealthUpdate, type Snapshot } from '../snapshot/index.ts';
 import { compileAction } from './actions.ts';
 import { ListenerManager, type BindRequest, type ListenerStatus } from './listener-manager.ts';
 import { ListenerRuntime } from './listener-runtime.ts';
@@ -15,7 +15,6 @@ import { AccessLog } from './access-log.ts';
 import { compileRouteTable } from './routing/route-table.ts';
 import { StickyCookieDecoder } from './stickiness/lb-cookie.ts';
 import { stickyCookies } from './exchange.ts';
-import { referencedTargetGroups } from '../model/index.ts';
 
 export class DataPlane {
   readonly #listeners: ListenerManager;
@@ -85,15 +84,7 @@ export class DataPlane {
       };
     });
     this.#targetSets = sets;
-    const groupLbs = new Map<string, string[]>();
-    for (const l of snapshot.listeners) {
-      for (const arn of [...referencedTargetGroups(l.defaultActions), ...l.rules.flatMap((r) => referencedTargetGroups(r.actions))]) {
-        const lbs = groupLbs.get(arn) ?? [];
-        if (!lbs.includes(l.loadBalancerArn)) lbs.push(l.loadBalancerArn);
-        groupLbs.set(arn, lbs);
-      }
-    }
-    this.#groupLoadBalancers = groupLbs;
+    this.#groupLoadBalancers = targetGroupLoadBalancers(snapshot.listeners);
     this.#groupNames = new Map(snapshot.targetGroups.map((tg) => [tg.arn, tg.name]));
     this.#listeners.apply(binds);
     for (const [origin, pool] of this.#pools) {

@@ -106,10 +106,6 @@ export class ProxyExchange implements UpstreamHandler {
     this.res.end();
   }
 
-  onUpstreamDrain(): void {
-    // The connection resumes the request body itself; nothing else waits on the target.
-  }
-
   onUpstreamError(code: string, phase: UpstreamPhase, reused: boolean): void {
     if (this.done) return;
     this.finish();
@@ -124,7 +120,7 @@ export class ProxyExchange implements UpstreamHandler {
       return;
     }
     if (this.res.destroyed) return; // the client is gone (460)
-    if (this.attempts === 1 && isSafeToRetry(this, phase, reused) && this.retry(phase)) return;
+    if (this.attempts === 1 && isSafeToRetry(this, phase) && this.retry(phase)) return;
     localReply(this.listener, this.res, replyFor(code));
   }
 
@@ -157,7 +153,7 @@ export class ProxyExchange implements UpstreamHandler {
  * (the target died, or closed a keep-alive connection as we wrote). Bodies are streamed, not kept,
  * so only bodiless requests can be sent again. Once a response began, nothing is retried.
  */
-function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase, _reused: boolean): boolean {
+function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase): boolean {
   if (ex.hasBody) return false;
   if (phase === 'connect') return true;
   if (phase !== 'sent') return false;

@@ -7,7 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
-import { defaultArnContext, referencedTargetGroups, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
+import { defaultArnContext, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
 import type { WorkerStats } from '../dataplane/index.ts';
 import { healthMetricsJson, renderMetrics } from './metrics.ts';
 import { randomHex } from '../lib/ids.ts';
@@ -15,7 +15,7 @@ import { MasterKey, loadStickinessKey, verifyMasterKey } from '../secrets/master
 import { bootstrapAccessKey } from '../controlplane/access-keys.ts';
 import { createApiHandler, isApiRequest } from '../controlplane/api/api-server.ts';
 import { createConsoleHandler, isConsoleRequest } from '../controlplane/console/console-server.ts';
-import { compileSnapshot, type HealthUpdate, type Snapshot } from '../snapshot/index.ts';
+import { compileSnapshot, targetGroupLoadBalancers, type HealthUpdate, type Snapshot } from '../snapshot/index.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { SqliteStateStore, storeFileName } from '../store/sqlite/sqlite-state-store.ts';
 import { HealthChecker } from '../health/index.ts';
@@ -120,10 +120,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     return [...retiredStats, ...workerStats.values()];
   };
   const metrics = async (): Promise<{ contentType: string; text: string }> => {
-    const groups = new Map<string, string[]>();
-    for (const l of snapshot?.listeners ?? []) {
-      for (const arn of referencedTargetGroups(l.defaultActions)) groups.set(arn, [...new Set([...(groups.get(arn) ?? []), l.loadBalancerArn])]);
-    }
+    const groups = targetGroupLoadBalancers(snapshot?.listeners ?? []);
     return renderMetrics(await collectStats(), healthMetricsJson(health.records(), groups));
   };
 

@@ -42,14 +42,11 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
   const certByArn = new Map(certificates.map((c) => [c.certificate.arn, c]));
 
   const lbByArn = new Map(lbs.map((lb) => [lb.arn, lb]));
-  const used = new Set<string>();
   const listenerSnapshots: ListenerSnapshot[] = [];
   for (const l of listeners) {
     const lb = lbByArn.get(l.loadBalancerArn);
     if (!lb) continue;
     const own = rules.filter((r) => r.listenerArn === l.arn);
-    for (const arn of referencedTargetGroups(l.defaultActions)) used.add(arn);
-    for (const r of own) for (const arn of referencedTargetGroups(r.actions)) used.add(arn);
     listenerSnapshots.push({
       arn: l.arn,
       loadBalancerArn: lb.arn,
@@ -66,6 +63,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
     });
   }
 
+  const used = targetGroupLoadBalancers(listenerSnapshots);
   const names = new Set<string>();
   for (const { targets } of groups) for (const t of targets) if (isIP(t.id) === 0) names.add(t.id);
   const resolved = new Map<string, string | undefined>();
@@ -141,6 +139,21 @@ function allowedSources(groupIds: readonly string[], all: readonly SecurityGroup
       if (p.ipProtocol !== '-1' && p.ipProtocol !== 'tcp' && p.ipProtocol !== '6') continue;
       if (p.ipProtocol !== '-1' && (port < (p.fromPort ?? 0) || port > (p.toPort ?? 65535))) continue;
       for (const r of [...p.ipv4Ranges, ...p.ipv6Ranges]) out.push(r.cidr);
+    }
+  }
+  return out;
+}
+
+/** Target group ARN → the load balancers whose listeners forward to it, by default action or rule. */
+export function targetGroupLoadBalancers(listeners: readonly ListenerSnapshot[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of listeners) {
+    for (const actions of [l.defaultActions, ...l.rules.map((r) => r.actions)]) {
+      for (const arn of referencedTargetGroups(actions)) {
+        const lbs = out.get(arn) ?? [];
+        if (!lbs.includes(l.loadBalancerArn)) lbs.push(l.loadBalancerArn);
+        out.set(arn, lbs);
+      }
     }
   }
   return out;

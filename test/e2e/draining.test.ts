@@ -3,8 +3,6 @@
 // requests never reach it, and after deregistration_delay.timeout_seconds it is gone.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startFlask } from '../helpers/flask.ts';
 import { freePort, request, type HttpResponse } from '../helpers/net.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import {
@@ -13,9 +11,8 @@ import {
   detectionMs,
   removeTempDirs,
   slackMs,
-  startServer,
+  startTutorialPair,
   status,
-  tempDir,
   waitForTargetState,
   writeConfig,
 } from '../helpers/albatross.ts';
@@ -25,14 +22,7 @@ after(removeTempDirs);
 const delaySeconds = 5;
 
 test('draining: a deregistered target finishes its in-flight request, takes no new ones, then leaves', async (t) => {
-  const dir = await tempDir();
-  const dataDir = join(dir, 'data');
-  const a = await startFlask('instance-a');
-  t.after(() => a.stop());
-  const b = await startFlask('instance-b');
-  t.after(() => b.stop());
-  const server = await startServer({ dataDir, workers: 2 });
-  t.after(() => server.stop());
+  const { dir, dataDir, a, b, server } = await startTutorialPair(t);
 
   const port = await freePort();
   const spec = (ports: number[]) =>

@@ -3,8 +3,6 @@
 // traffic; with both failing, both are unhealthy and requests go to both rather than nowhere.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startFlask } from '../helpers/flask.ts';
 import { freePort, request } from '../helpers/net.ts';
 import {
   applyOk,
@@ -12,9 +10,8 @@ import {
   detectionMs,
   removeTempDirs,
   slackMs,
-  startServer,
+  startTutorialPair,
   status,
-  tempDir,
   waitForTargetState,
   writeConfig,
 } from '../helpers/albatross.ts';
@@ -32,15 +29,8 @@ async function names(port: number, n: number): Promise<Map<string, number>> {
 }
 
 test('fail-open: with every target unhealthy, requests still go to all of them', async (t) => {
-  const dir = await tempDir();
-  const dataDir = join(dir, 'data');
-  const a = await startFlask('instance-a');
-  t.after(() => a.stop());
-  const b = await startFlask('instance-b');
-  t.after(() => b.stop());
+  const { dir, dataDir, a, b, server } = await startTutorialPair(t);
   await a.setStatus(503);
-  const server = await startServer({ dataDir, workers: 2 });
-  t.after(() => server.stop());
 
   const port = await freePort();
   const file = await writeConfig(

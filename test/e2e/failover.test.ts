@@ -4,8 +4,6 @@
 // and gets traffic again.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startFlask } from '../helpers/flask.ts';
 import { freePort, request } from '../helpers/net.ts';
 import {
   applyOk,
@@ -14,9 +12,8 @@ import {
   fastHealthCheck,
   removeTempDirs,
   slackMs,
-  startServer,
+  startTutorialPair,
   targetStatus,
-  tempDir,
   waitForTargetState,
   writeConfig,
 } from '../helpers/albatross.ts';
@@ -26,14 +23,7 @@ after(removeTempDirs);
 const healthyWithinMs = fastHealthCheck.healthCheckIntervalSeconds * 1000 * fastHealthCheck.healthyThresholdCount + slackMs;
 
 test('failover: a killed instance turns unhealthy and gets no traffic; restarted, it comes back', async (t) => {
-  const dir = await tempDir();
-  const dataDir = join(dir, 'data');
-  const a = await startFlask('instance-a');
-  t.after(() => a.stop());
-  const b = await startFlask('instance-b');
-  t.after(() => b.stop());
-  const server = await startServer({ dataDir, workers: 2 });
-  t.after(() => server.stop());
+  const { dir, dataDir, a, b, server } = await startTutorialPair(t);
 
   const port = await freePort();
   const file = await writeConfig(

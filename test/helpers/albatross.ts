@@ -12,6 +12,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { stringify } from 'yaml';
 import { pollUntil, StopPolling } from './poll.ts';
 import { exited, isRunning, spawnTracked, stopProcess } from './processes.ts';
+import { startFlask, type FlaskTarget } from './flask.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const albatrossBin = join(repoRoot, 'dist', 'cli', 'main.js');
@@ -326,4 +327,23 @@ export function config(spec: ConfigSpec): Record<string, unknown> {
       },
     ],
   };
+}
+
+/**
+ * The tutorial's pair: two Flask instances and `albatross serve` on a fresh data dir (nothing
+ * configured yet), all stopped when the test ends.
+ */
+export async function startTutorialPair(
+  t: { after(fn: () => unknown): void },
+  opts: { workers?: number } = {},
+): Promise<{ dir: string; dataDir: string; a: FlaskTarget; b: FlaskTarget; server: AlbatrossServer }> {
+  const dir = await tempDir();
+  const dataDir = join(dir, 'data');
+  const a = await startFlask('instance-a');
+  t.after(() => a.stop());
+  const b = await startFlask('instance-b');
+  t.after(() => b.stop());
+  const server = await startServer({ dataDir, workers: opts.workers ?? 2 });
+  t.after(() => server.stop());
+  return { dir, dataDir, a, b, server };
 }

@@ -172,7 +172,6 @@ function onBodyEnd(this: TaggedBody): void {
 function onSocketDrain(this: TaggedSocket): void {
   const c = this[kConnection];
   if (c.body !== null) c.body.resume();
-  c.handler?.onUpstreamDrain();
 }
 
 interface StreamHandle {

@@ -18,6 +18,4 @@ export interface UpstreamHandler {
    * before (the target may have closed it as we wrote).
    */
   onUpstreamError(code: string, phase: UpstreamPhase, reused: boolean): void;
-  /** The target can take more of the request body. */
-  onUpstreamDrain(): void;
 }
