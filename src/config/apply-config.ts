@@ -14,6 +14,9 @@ import {
   applyLoadBalancerInput,
   applyTargetGroupInput,
   defaultArnContext,
+  defaultAttributes,
+  loadBalancerAttributeSpecs,
+  targetGroupAttributeSpecs,
   listenerArn,
   loadBalancerArn,
   normalizeActions,
@@ -231,7 +234,7 @@ async function planTargetGroup(tx: StoreTx, ctx: PlanContext, dtg: DesiredTarget
         );
       }
     }
-    const diffs = [...diffHealthCheck(existing.healthCheck, next.healthCheck), ...diffAttributes(existing.attributes, next.attributes)];
+    const diffs = [...diffHealthCheck(existing.healthCheck, next.healthCheck), ...diffAttributes(existing.attributes, next.attributes, targetGroupDefaults)];
     if (diffs.length > 0) {
       ctx.changes.push({ action: 'update', kind: 'target group', name: next.name, detail: diffs.join(', ') });
       ctx.writes.push((t) => t.putTargetGroup(next));
@@ -252,8 +255,15 @@ function diffHealthCheck(prev: TargetGroup['healthCheck'], next: TargetGroup['he
   return out;
 }
 
-/** `attributes: key old -> new, ...`, or nothing when they are the same. */
-function diffAttributes(prev: Record<string, string>, next: Record<string, string>): string[] {
+const targetGroupDefaults = defaultAttributes(targetGroupAttributeSpecs);
+const loadBalancerDefaults = defaultAttributes(loadBalancerAttributeSpecs);
+
+/**
+ * `attributes: key old -> new, ...`, or nothing when they are the same. A key the store lacks
+ * (an attribute added after the resource was saved) has its default value.
+ */
+function diffAttributes(stored: Record<string, string>, next: Record<string, string>, defaults: Record<string, string>): string[] {
+  const prev = { ...defaults, ...stored };
   const keys = [...new Set([...Object.keys(prev), ...Object.keys(next)])].sort();
   const changed = keys.filter((k) => prev[k] !== next[k]).map((k) => `${k} ${prev[k] ?? '(unset)'} -> ${next[k] ?? '(unset)'}`);
   return changed.length > 0 ? [`attributes: ${changed.join(', ')}`] : [];
@@ -320,7 +330,7 @@ function planLoadBalancer(ctx: PlanContext, dlb: DesiredConfig['loadBalancers'][
   }
   const diffs: string[] = [];
   if (next.ipAddressType !== existing.ipAddressType) diffs.push(`ipAddressType ${existing.ipAddressType} -> ${next.ipAddressType}`);
-  diffs.push(...diffAttributes(existing.attributes, next.attributes));
+  diffs.push(...diffAttributes(existing.attributes, next.attributes, loadBalancerDefaults));
   if (diffs.length > 0) {
     ctx.changes.push({ action: 'update', kind: 'load balancer', name: next.name, detail: diffs.join(', ') });
     ctx.writes.push((t) => t.putLoadBalancer(next));

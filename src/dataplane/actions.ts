@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Action } from '../model/index.ts';
 import type { CompiledAction, ListenerRuntime } from './listener-runtime.ts';
 import type { TargetSet } from './target-set.ts';
-import { forward, localReply } from './exchange.ts';
+import { forward, localReply, stickyCookies } from './exchange.ts';
+import { GroupStickiness } from './stickiness/group-stickiness.ts';
 import { replies } from './local-reply.ts';
 import { logRequest } from './request-log.ts';
 import { routingHost } from './routing/route-table.ts';
@@ -24,7 +25,13 @@ export function compileAction(actions: readonly Action[], sets: ReadonlyMap<stri
         total += g.weight;
         cumulative.push(total);
       }
-      return { kind: 'forward-weighted', targetSets: groups.map((g) => sets.get(g.targetGroupArn)!), cumulative, total };
+      const targetSets = groups.map((g) => sets.get(g.targetGroupArn)!);
+      const stick = a.forwardConfig.targetGroupStickinessConfig;
+      const decoder = stickyCookies.decoder;
+      const stickiness = stick.enabled && decoder !== undefined
+        ? new GroupStickiness(decoder, targetSets, groups.map((g) => g.weight), stick.durationSeconds ?? defaultGroupStickinessSec)
+        : undefined;
+      return { kind: 'forward-weighted', targetSets, cumulative, total, stickiness };
     }
     case 'fixed-response': {
       const f = a.fixedResponseConfig;
@@ -49,6 +56,9 @@ export function compileAction(actions: readonly Action[], sets: ReadonlyMap<stri
     }
   }
 }
+
+/** Group stickiness without a DurationSeconds (ALB asks for one): a day, as lb_cookie's default. */
+const defaultGroupStickinessSec = 86400;
 
 /** What rule matching reads of the request in hand: one object, refilled for each request. */
 const routeRequest = { host: '', path: '', query: '', method: '', rawHeaders: [] as readonly string[], clientIp: '' };
@@ -83,12 +93,13 @@ export function runAction(req: IncomingMessage, res: ServerResponse, l: Listener
       forward(req, res, l, a.targetSet);
       return;
     case 'forward-weighted': {
-      const set = pickWeighted(a.targetSets, a.cumulative, a.total);
+      const g = a.stickiness;
+      const set = (g !== undefined ? g.stuckGroup(req.rawHeaders) : undefined) ?? pickWeighted(a.targetSets, a.cumulative, a.total);
       if (set === undefined) {
         localReply(l, res, replies.noTargets);
         return;
       }
-      forward(req, res, l, set);
+      forward(req, res, l, set, g);
       return;
     }
     case 'fixed-response':

@@ -10,8 +10,9 @@ import { replies, sendLocalReply, type LocalReply } from './local-reply.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
 import type { TargetEndpoint, TargetSet } from './target-set.ts';
 import { logRequest } from './request-log.ts';
-import { cookieValue, type StickyCookieDecoder } from './stickiness/lb-cookie.ts';
-import { connectTimeoutMs, type UpstreamConnection, type UpstreamHandler, type UpstreamPhase } from './upstream/index.ts';
+import { cookieValue, responseSetsCookie, type StickyCookieDecoder, type StickyPayload } from './stickiness/lb-cookie.ts';
+import type { GroupStickiness } from './stickiness/group-stickiness.ts';
+import { connectTimeoutMs, ReplayBody, type UpstreamConnection, type UpstreamHandler, type UpstreamPhase } from './upstream/index.ts';
 
 const kExchange = Symbol('albatross.exchange');
 
@@ -27,6 +28,8 @@ export class ProxyExchange implements UpstreamHandler {
   readonly head: string;
   readonly hasBody: boolean;
   readonly chunked: boolean;
+  /** The body's bytes, kept while they may have to be sent again (small bodies of idempotent requests). */
+  replay: ReplayBody | null;
   /** The client speaks HTTP/2: no reason phrase, no connection-level headers. */
   readonly h2: boolean;
   connection: UpstreamConnection | null = null;
@@ -39,12 +42,16 @@ export class ProxyExchange implements UpstreamHandler {
   /** `performance.now()` when the request arrived, and its trace id (set only when access logs are on). */
   receivedAt = 0;
   traceId = '';
+  /** app_cookie: the request came in a sticky session, so the response renews (or repoints) it. */
+  inSession = false;
+  /** Group stickiness of the weighted forward that chose this target group (AWSALBTG). */
+  groupSticky: GroupStickiness | undefined = undefined;
   /** Response headers went to the client: from here on nothing can be retried or replaced. */
   responded = false;
   done = false;
   attempts = 0;
 
-  constructor(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, targetSet: TargetSet, endpoint: TargetEndpoint, head: string, hasBody: boolean, chunked: boolean) {
+  constructor(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, targetSet: TargetSet, endpoint: TargetEndpoint, head: string, hasBody: boolean, chunked: boolean, replay: ReplayBody | null) {
     this.req = req;
     this.res = res;
     this.listener = listener;
@@ -53,6 +60,7 @@ export class ProxyExchange implements UpstreamHandler {
     this.head = head;
     this.hasBody = hasBody;
     this.chunked = chunked;
+    this.replay = replay;
     this.h2 = req.httpVersionMajor === 2;
   }
 
@@ -66,7 +74,7 @@ export class ProxyExchange implements UpstreamHandler {
     const c = e.pool!.acquire();
     this.connection = c;
     const req = this.req;
-    c.send(this, this.head, req.method === 'HEAD', this.hasBody ? req : null, this.chunked, this.listener.settings.idleTimeoutMs, connectTimeoutMs);
+    c.send(this, this.head, req.method === 'HEAD', this.hasBody ? req : null, this.chunked, this.replay, this.listener.settings.idleTimeoutMs, connectTimeoutMs);
   }
 
   onUpstreamHead(status: number, statusMessage: string, headers: string[]): boolean {
@@ -76,13 +84,13 @@ export class ProxyExchange implements UpstreamHandler {
     e.stats.countResponse(status, (this.headAt - this.sentAt) / 1000);
     this.targetSet.balancer.onResult?.(e, status < 500, this.headAt - this.sentAt);
     if (status < 500) e.consecutive5xx = 0;
-    else if (++e.consecutive5xx >= consecutive5xxToEject) this.targetSet.eject(e, `${e.consecutive5xx}x5XX`);
+    else this.onTarget5xx(e);
+    if (this.replay !== null) this.replay = null; // a response began: it will not be sent again
     const res = this.res;
     if (res.destroyed) return false;
     try {
       const out = forwardResponseHeaders(headers);
-      // The sticky cookie is refreshed on every response, and names the target that answered.
-      if (this.targetSet.sticky !== undefined) this.targetSet.sticky.appendTo(out, e.key, (Date.now() / 1000) | 0);
+      if (this.targetSet.sticky !== undefined || this.groupSticky !== undefined) this.appendStickyCookies(out, headers, e);
       if (this.h2) res.writeHead(status, out);
       else res.writeHead(status, statusMessage, out);
     } catch {
@@ -95,15 +103,36 @@ export class ProxyExchange implements UpstreamHandler {
     return true;
   }
 
+  /**
+   * AWSALB is refreshed on every response; AWSALBAPP-0 when the target sets the app's cookie or
+   * the request was in a session (both name the target that answered); AWSALBTG names the group.
+   */
+  appendStickyCookies(out: string[], targetHeaders: string[], e: TargetEndpoint): void {
+    const set = this.targetSet;
+    const now = (Date.now() / 1000) | 0;
+    const sticky = set.sticky;
+    if (sticky !== undefined && (set.stickyKind === 'lb' || this.inSession || responseSetsCookie(targetHeaders, set.appCookie))) {
+      sticky.appendTo(out, e.key, now);
+    }
+    if (this.groupSticky !== undefined) this.groupSticky.issuer.appendTo(out, set.stickyToken, now);
+  }
+
+  /** Passive outlier detection: a run of 5XX responses ejects the target (`consecutive_5xx`, 0: never). */
+  onTarget5xx(e: TargetEndpoint): void {
+    const limit = this.targetSet.settings.outlierConsecutive5xx;
+    if (++e.consecutive5xx >= limit && limit > 0) this.targetSet.eject(e, `${e.consecutive5xx}x5XX`);
+  }
+
   onUpstreamData(chunk: Buffer): boolean {
     if (this.res.write(chunk)) return true;
     this.res.once('drain', onResponseDrain);
     return false;
   }
 
-  onUpstreamEnd(): void {
+  onUpstreamEnd(last: Buffer | null): void {
     this.finish();
-    this.res.end();
+    if (last !== null) this.res.end(last);
+    else this.res.end();
   }
 
   onUpstreamError(code: string, phase: UpstreamPhase, reused: boolean): void {
@@ -113,7 +142,7 @@ export class ProxyExchange implements UpstreamHandler {
     this.targetSet.balancer.onResult?.(this.endpoint, false, performance.now() - this.sentAt);
     // Refused, or reset on a fresh connection: the target is down or dying. (A reused connection
     // that died is the ordinary keep-alive race, not the target's fault.)
-    if (phase === 'connect' || (phase === 'sent' && !reused)) this.targetSet.eject(this.endpoint, code);
+    if ((phase === 'connect' || (phase === 'sent' && !reused)) && this.targetSet.settings.outlierConnectionErrors) this.targetSet.eject(this.endpoint, code);
     if (this.responded) {
       // Part of the response is already with the client: the only honest signal left is to cut it.
       this.res.destroy();
@@ -148,21 +177,35 @@ export class ProxyExchange implements UpstreamHandler {
 }
 
 /**
- * A request may go to another target when the first never saw it (no connection), or when the
+ * A request may go to another target (when the target group's `albatross.retry.enabled` is on)
+ * when the first never saw it (no connection: its body, if any, is still unread), or when the
  * connection died after sending and before any response byte and the request is idempotent
- * (the target died, or closed a keep-alive connection as we wrote). Bodies are streamed, not kept,
- * so only bodiless requests can be sent again. Once a response began, nothing is retried.
+ * (the target died, or closed a keep-alive connection as we wrote) and its body, if any, was
+ * kept in full. POST and PATCH may have been acted on: never sent twice. Once a response
+ * began, nothing is retried.
  */
 function isSafeToRetry(ex: ProxyExchange, phase: UpstreamPhase): boolean {
-  if (ex.hasBody) return false;
+  if (!ex.targetSet.settings.retryEnabled) return false;
   if (phase === 'connect') return true;
-  if (phase !== 'sent') return false;
-  const m = ex.req.method;
+  if (phase !== 'sent' || !isIdempotent(ex.req.method!)) return false;
+  return !ex.hasBody || (ex.replay !== null && !ex.replay.overflow);
+}
+
+function isIdempotent(m: string): boolean {
   return m === 'GET' || m === 'HEAD' || m === 'OPTIONS' || m === 'PUT' || m === 'DELETE';
 }
 
-/** Passive outlier detection ejects a target after this many 5XX responses in a row (Envoy's default). */
-const consecutive5xxToEject = 5;
+/**
+ * The body keeper of a request that may be replayed: an idempotent method with a body of at most
+ * the group's `albatross.retry.max_body_bytes` (declared by Content-Length, or counted as a
+ * chunked body streams); null for the rest, and for bodiless requests, which need none.
+ */
+function replayFor(req: IncomingMessage, set: TargetSet, chunked: boolean, contentLength: string): ReplayBody | null {
+  const s = set.settings;
+  if (!s.retryEnabled || s.retryMaxBodyBytes === 0 || !isIdempotent(req.method!)) return null;
+  if (!chunked && !(Number(contentLength) <= s.retryMaxBodyBytes)) return null;
+  return new ReplayBody(s.retryMaxBodyBytes);
+}
 
 /** A response the load balancer makes itself, counted as ALB's HTTPCode_ELB_4XX/5XX. */
 export function localReply(listener: ListenerRuntime, res: ServerResponse, r: LocalReply): void {
@@ -227,8 +270,11 @@ function logExchange(ex: ProxyExchange): void {
   });
 }
 
-/** Forward `req` to a target of `set`. Called by the listener for forward actions. */
-export function forward(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, set: TargetSet): void {
+/**
+ * Forward `req` to a target of `set`. Called by the listener for forward actions; `groupSticky`
+ * when a weighted forward with group stickiness chose `set`.
+ */
+export function forward(req: IncomingMessage, res: ServerResponse, listener: ListenerRuntime, set: TargetSet, groupSticky?: GroupStickiness): void {
   const socket = req.socket;
   const clientIp = socket.remoteAddress;
   if (clientIp === undefined) return; // the client is already gone
@@ -267,7 +313,10 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
   }
   if (listener.settings.tlsHeaders && listener.proto === 'https') extra += tlsHeaderLines(socket as TLSSocket);
   const head = req.method + ' ' + url + ' HTTP/1.1\r\n' + headers + extra + '\r\n';
-  const ex = new ProxyExchange(req, res, listener, set, endpoint, head, hasBody, chunked);
+  const replay = hasBody ? replayFor(req, set, chunked, requestFlags.contentLength) : null;
+  const ex = new ProxyExchange(req, res, listener, set, endpoint, head, hasBody, chunked, replay);
+  if (set.sticky !== undefined && stickySession.found) ex.inSession = true;
+  if (groupSticky !== undefined) ex.groupSticky = groupSticky;
   if (listener.accessLog !== undefined) {
     ex.receivedAt = performance.now();
     ex.traceId = requestFlags.traceId;
@@ -280,23 +329,36 @@ export function forward(req: IncomingMessage, res: ServerResponse, listener: Lis
 /** The worker's sticky-cookie decoder; set when the first snapshot brings the key. */
 export const stickyCookies: { decoder: StickyCookieDecoder | undefined } = { decoder: undefined };
 
+/** Set by `stuckTarget`: the request carried a genuine, unexpired cookie of the group's stickiness. */
+const stickySession = { found: false };
+
 /**
- * The target an AWSALB (or AWSALBCORS) cookie names, if the cookie is genuine, unexpired, for this
- * target group, and the target can still take requests. Anything else: none, and the balancer picks.
+ * The target a stickiness cookie names — AWSALB (or AWSALBCORS) for lb_cookie; AWSALBAPP-0 for
+ * app_cookie, which counts only alongside the application's own cookie (ALB: the client sends
+ * both back) — if the cookie is genuine, unexpired, for this target group, and the target can
+ * still take requests. Anything else: none, and the balancer picks.
  */
 function stuckTarget(raw: readonly string[], set: TargetSet): TargetEndpoint | undefined {
+  stickySession.found = false;
   const decoder = stickyCookies.decoder;
   if (decoder === undefined) return undefined;
-  for (let i = 0; i < raw.length; i += 2) {
+  const kind = set.stickyKind!;
+  let appCookieSent = kind === 'lb';
+  let payload: StickyPayload | undefined;
+  for (let i = 0; i < raw.length && (payload === undefined || !appCookieSent); i += 2) {
     const name = raw[i]!;
     if (name.length !== 6 || name.toLowerCase() !== 'cookie') continue;
     const header = raw[i + 1]!;
-    const value = cookieValue(header, 'AWSALB') ?? cookieValue(header, 'AWSALBCORS');
+    if (!appCookieSent) appCookieSent = cookieValue(header, set.appCookie) !== undefined;
+    if (payload !== undefined) continue;
+    const value = kind === 'app' ? cookieValue(header, 'AWSALBAPP-0') : cookieValue(header, 'AWSALB') ?? cookieValue(header, 'AWSALBCORS');
     if (value === undefined) continue;
-    const payload = decoder.decode('lb', value, (Date.now() / 1000) | 0);
-    if (payload !== undefined && payload.group === set.stickyGroup) return set.stuckTarget(payload.target);
+    const p = decoder.decode(kind, value, (Date.now() / 1000) | 0);
+    if (p !== undefined && p.group === set.stickyGroup) payload = p;
   }
-  return undefined;
+  if (payload === undefined || !appCookieSent) return undefined;
+  stickySession.found = true;
+  return set.stuckTarget(payload.target);
 }
 
 /** `x-amzn-tls-version` and `x-amzn-tls-cipher-suite`, when the load balancer attribute asks for them. */

@@ -8,7 +8,7 @@ import type { ListenerRuntime } from './listener-runtime.ts';
 import { nextTraceId } from './trace-id.ts';
 
 /** Flags of the last `forwardRequestHeaders` call (module state: no object per request). */
-export const requestFlags = { hasBody: false, chunked: false, badHost: false, noHost: false, traceId: '' };
+export const requestFlags = { hasBody: false, chunked: false, badHost: false, noHost: false, traceId: '', contentLength: '' };
 
 /**
  * The header lines (each ending in CRLF, without the request line or the final blank line) to
@@ -24,6 +24,7 @@ export function forwardRequestHeaders(
 ): string {
   let hasBody = false;
   let chunked = false;
+  let contentLength = '';
   let badHost = false;
   let xff: string | undefined;
   let traceId: string | undefined;
@@ -70,7 +71,10 @@ export function forwardRequestHeaders(
         break;
       }
       case 14:
-        if (value !== '0' && name.toLowerCase() === 'content-length') hasBody = true;
+        if (value !== '0' && name.toLowerCase() === 'content-length') {
+          hasBody = true;
+          contentLength = value;
+        }
         break;
       case 15: {
         const lower = name.toLowerCase();
@@ -123,6 +127,7 @@ export function forwardRequestHeaders(
   if (chunked) out += 'transfer-encoding: chunked\r\n';
   requestFlags.hasBody = hasBody;
   requestFlags.chunked = chunked;
+  requestFlags.contentLength = contentLength;
   requestFlags.badHost = badHost;
   requestFlags.noHost = host === undefined;
   return out;

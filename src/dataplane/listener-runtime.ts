@@ -8,11 +8,12 @@ import type { TargetSet } from './target-set.ts';
 import type { LoadBalancerStats } from './stats.ts';
 import type { AccessLog } from './access-log.ts';
 import type { RouteTable } from './routing/route-table.ts';
+import type { GroupStickiness } from './stickiness/group-stickiness.ts';
 import { compileCidr, type CidrBlock } from './routing/source-ip.ts';
 
 export type CompiledAction =
   | { kind: 'forward'; targetSet: TargetSet }
-  | { kind: 'forward-weighted'; targetSets: TargetSet[]; cumulative: number[]; total: number }
+  | { kind: 'forward-weighted'; targetSets: TargetSet[]; cumulative: number[]; total: number; stickiness: GroupStickiness | undefined }
   | { kind: 'fixed-response'; status: number; contentType: string; body: Buffer }
   | { kind: 'redirect'; status: number; protocol: string; host: string; port: string; path: string; query: string };
 

@@ -7,7 +7,7 @@ import type { UpstreamPool } from './upstream/index.ts';
 import { TargetStats } from './stats.ts';
 import { createBalancer, type Balancer } from './balancer/balancer.ts';
 import { slowStartBegins } from './balancer/slow-start.ts';
-import { StickyCookieIssuer, stickyGroupId } from './stickiness/lb-cookie.ts';
+import { StickyCookieIssuer, appCookieLifetimeSec, appCookieName, stickyGroupId, type StickyCookieIssuerOptions } from './stickiness/lb-cookie.ts';
 import type { TargetGroupSettings, TargetHealthState } from '../model/index.ts';
 import type { TargetGroupSnapshot, TargetSnapshot } from '../snapshot/index.ts';
 
@@ -68,17 +68,26 @@ export class TargetSet {
   readonly balancer: Balancer<TargetEndpoint>;
   readonly #onEject: EjectReporter;
 
-  /** Set when the group has lb_cookie stickiness on (and a stickiness key exists). */
+  /**
+   * Set when the group has stickiness on (and a stickiness key exists): AWSALB/AWSALBCORS for
+   * lb_cookie, AWSALBAPP-0 for app_cookie (`stickyKind` says which).
+   */
   readonly sticky: StickyCookieIssuer | undefined;
+  readonly stickyKind: 'lb' | 'app' | undefined;
+  /** app_cookie: the application's own cookie, whose Set-Cookie starts a sticky session. */
+  readonly appCookie: string;
   readonly stickyGroup: number;
+  /** How AWSALBTG cookies (group stickiness of a weighted forward) name this group. */
+  readonly stickyToken: string;
 
   constructor(tg: TargetGroupSnapshot, endpoints: TargetEndpoint[], onEject: EjectReporter = () => undefined, stickinessKey?: Buffer) {
     this.#onEject = onEject;
     this.stickyGroup = stickyGroupId(tg.arn);
+    this.stickyToken = this.stickyGroup.toString(36);
     const s = tg.settings;
-    this.sticky = s.stickinessEnabled && s.stickinessType === 'lb_cookie' && stickinessKey !== undefined
-      ? new StickyCookieIssuer(stickinessKey, { kind: 'lb', name: 'AWSALB', corsName: 'AWSALBCORS', group: this.stickyGroup, durationSec: s.lbCookieDurationSeconds })
-      : undefined;
+    this.stickyKind = s.stickinessEnabled && stickinessKey !== undefined ? (s.stickinessType === 'app_cookie' ? 'app' : 'lb') : undefined;
+    this.appCookie = s.appCookieName;
+    this.sticky = this.stickyKind === undefined ? undefined : new StickyCookieIssuer(stickinessKey!, stickyCookieOptions(this.stickyKind, s, this.stickyGroup));
     this.balancer = createBalancer<TargetEndpoint>(tg.settings);
     this.arn = tg.arn;
     this.name = tg.name;
@@ -131,4 +140,10 @@ export class TargetSet {
   pick(exclude?: TargetEndpoint): TargetEndpoint | undefined {
     return this.balancer.pick(Date.now(), exclude);
   }
+}
+
+function stickyCookieOptions(kind: 'lb' | 'app', s: TargetGroupSettings, group: number): StickyCookieIssuerOptions {
+  if (kind === 'lb') return { kind, name: 'AWSALB', corsName: 'AWSALBCORS', group, durationSec: s.lbCookieDurationSeconds };
+  // ALB: the session lasts the app cookie duration; the AWSALBAPP cookie itself is kept 7 days.
+  return { kind, name: appCookieName(0), corsName: undefined, group, durationSec: s.appCookieDurationSeconds, lifetimeSec: appCookieLifetimeSec };
 }

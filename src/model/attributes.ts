@@ -47,6 +47,12 @@ export const targetGroupAttributeSpecs: Readonly<Record<string, AttributeSpec>> 
     default: 'use_load_balancer_configuration',
     check: oneOf('true', 'false', 'use_load_balancer_configuration'),
   },
+  // Albatross's own failover knobs. ALB has no such keys; the `albatross.` prefix keeps them
+  // apart from any key ALB may add. The defaults are how Albatross behaves without them.
+  'albatross.retry.enabled': { default: 'true', check: bool },
+  'albatross.retry.max_body_bytes': { default: '65536', check: intRange(0, 1048576) },
+  'albatross.outlier_detection.consecutive_5xx': { default: '5', check: intRange(0, 1000) },
+  'albatross.outlier_detection.connection_errors.enabled': { default: 'true', check: bool },
 };
 
 export const loadBalancerAttributeSpecs: Readonly<Record<string, AttributeSpec>> = {
@@ -123,6 +129,14 @@ export interface TargetGroupSettings {
   appCookieDurationSeconds: number;
   algorithm: 'round_robin' | 'least_outstanding_requests' | 'weighted_random';
   anomalyMitigation: boolean;
+  /** A request no target can have acted on goes once to another target. */
+  retryEnabled: boolean;
+  /** The largest body kept so an idempotent request can be sent again (0: bodies are never kept). */
+  retryMaxBodyBytes: number;
+  /** 5XX responses in a row that eject a target; 0: never. */
+  outlierConsecutive5xx: number;
+  /** A refused connection, or a fresh one reset, ejects the target. */
+  outlierConnectionErrors: boolean;
 }
 
 export function readTargetGroupSettings(a: Attributes): TargetGroupSettings {
@@ -137,6 +151,10 @@ export function readTargetGroupSettings(a: Attributes): TargetGroupSettings {
     appCookieDurationSeconds: Number(get('stickiness.app_cookie.duration_seconds')),
     algorithm: get('load_balancing.algorithm.type') as TargetGroupSettings['algorithm'],
     anomalyMitigation: get('load_balancing.algorithm.anomaly_mitigation') === 'on',
+    retryEnabled: get('albatross.retry.enabled') === 'true',
+    retryMaxBodyBytes: Number(get('albatross.retry.max_body_bytes')),
+    outlierConsecutive5xx: Number(get('albatross.outlier_detection.consecutive_5xx')),
+    outlierConnectionErrors: get('albatross.outlier_detection.connection_errors.enabled') === 'true',
   };
 }
 

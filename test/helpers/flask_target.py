@@ -8,11 +8,14 @@ Run: /usr/bin/python3 test/helpers/flask_target.py <port> <name>
   GET  /                    -> "hello from <name>"
   GET  /headers             -> JSON of the request headers it received, plus "name"
   GET  /slow?s=3            -> sleeps s seconds, then "slow from <name>"
+  GET  /login?cookie=SESSIONID -> "hello from <name>", and sets the application's own session
+                               cookie (that name, a fresh value, Path=/), as an app with logins does
 
 Threaded, on 127.0.0.1 only, no request logging. Prints "listening on 127.0.0.1:<port>" when
 the socket is bound.
 """
 import logging
+import secrets
 import sys
 import threading
 import time
@@ -53,6 +56,13 @@ def headers():
     body = {k.lower(): v for k, v in request.headers.items()}
     body["name"] = name
     return jsonify(body)
+
+
+@app.get("/login")
+def login():
+    response = Response("hello from %s" % name, mimetype="text/plain")
+    response.set_cookie(request.args.get("cookie", "SESSIONID"), secrets.token_hex(8), path="/")
+    return response
 
 
 @app.get("/slow")

@@ -120,6 +120,24 @@ test('applying the tutorial creates everything, and applying it again changes no
   assert.deepEqual(await dump(f.store), before, 'an apply without changes writes nothing');
 });
 
+test('attributes added to Albatross after a resource was saved count as their defaults, not as changes', async () => {
+  const f = fixture();
+  const { text } = await tutorialOnFreePort();
+  await f.apply(text);
+  // A store written before these attributes existed lacks their keys.
+  await f.store.transaction(async (tx) => {
+    const tg = (await tx.findTargetGroupByName('tutorial-tg'))!;
+    const { 'albatross.retry.enabled': _retry, ...olderTg } = tg.attributes;
+    await tx.putTargetGroup({ ...tg, attributes: olderTg });
+    const lb = (await tx.findLoadBalancerByName('tutorial-alb'))!;
+    const { 'routing.http2.enabled': _h2, ...olderLb } = lb.attributes;
+    await tx.putLoadBalancer({ ...lb, attributes: olderLb });
+  });
+  assert.deepEqual(lines(await f.apply(text)), []);
+  const changed = text.replace('stickiness.enabled: false', 'stickiness.enabled: true');
+  assert.deepEqual(lines(await f.apply(changed)), ['updated target group tutorial-tg (attributes: stickiness.enabled false -> true)']);
+});
+
 test('a changed attribute or health check setting is an update', async () => {
   const f = fixture();
   const { text } = await tutorialOnFreePort();

@@ -117,6 +117,11 @@ export class StickyCookieDecoder {
     this.#limit = limit;
   }
 
+  /** An issuer of cookies this decoder accepts (the same key). */
+  issuer(options: StickyCookieIssuerOptions): StickyCookieIssuer {
+    return new StickyCookieIssuer(this.#key, options);
+  }
+
   /** As `decodeStickyCookie`; the payload returned is shared: do not change it. */
   decode(kind: StickyCookieKind, value: string, nowSec: number): StickyPayload | undefined {
     const memo = this.#memo[kind];

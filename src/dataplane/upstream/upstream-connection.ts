@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { HTTPParser, type NativeHttpParser } from './http-parser.ts';
 import type { UpstreamHandler, UpstreamPhase } from './upstream-handler.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
+import type { ReplayBody } from './replay-body.ts';
 
 const kConnection = Symbol('albatross.upstreamConnection');
 
@@ -38,7 +39,14 @@ export class UpstreamConnection {
   /** Skips 1xx responses that precede the real one. */
   informational = false;
   partialHeaders: string[] | null = null;
+  /**
+   * The latest body chunk of this read, held until the parser says whether the message ends
+   * with it (then it goes with the end) or the read is over (then it goes on its own).
+   */
+  heldChunk: Buffer | null = null;
   body: TaggedBody | null = null;
+  /** Where the body's bytes are kept for a retry, when the request may be replayed. */
+  replay: ReplayBody | null = null;
   chunked = false;
   /** Epoch ms after which the current step (connect, or waiting on the target) has timed out. */
   deadline = 0;
@@ -71,9 +79,11 @@ export class UpstreamConnection {
 
   /**
    * Sends one request: `head` is the request line and headers with the final blank line;
-   * `body` streams after it (re-chunked when `chunked`), once the connection is up.
+   * `body` streams after it (re-chunked when `chunked`), once the connection is up. With
+   * `replay`, the body's bytes are kept there as they go; a `replay` that already holds bytes
+   * (a retry) is sent first, then whatever of the body is still to come.
    */
-  send(handler: UpstreamHandler, head: string, isHead: boolean, body: IncomingMessage | null, chunked: boolean, timeoutMs: number, connectTimeoutMs: number): void {
+  send(handler: UpstreamHandler, head: string, isHead: boolean, body: IncomingMessage | null, chunked: boolean, replay: ReplayBody | null, timeoutMs: number, connectTimeoutMs: number): void {
     this.handler = handler;
     this.responding = false;
     this.keepAlive = false;
@@ -81,11 +91,15 @@ export class UpstreamConnection {
     this.skipBody = isHead;
     this.timeoutMs = timeoutMs;
     this.body = body;
+    this.replay = replay;
     this.chunked = chunked;
     this.requestDone = body === null;
     this.deadline = Date.now() + (this.connected ? timeoutMs : connectTimeoutMs);
     this.socket.write(head, 'latin1');
-    if (body !== null && this.connected) startBody(this);
+    if (body === null) return;
+    if (this.connected) startBody(this);
+    // The body waits for the connection (on a retry it was flowing to the one that failed).
+    else body.pause();
   }
 
   /** The response consumer can take more: let the target's bytes flow again. */
@@ -113,6 +127,7 @@ export class UpstreamConnection {
   fail(code: string): void {
     const h = this.handler;
     this.handler = null;
+    this.heldChunk = null;
     stopBody(this);
     const phase: UpstreamPhase = !this.connected ? 'connect' : this.responding ? 'responding' : 'sent';
     this.destroy();
@@ -129,44 +144,63 @@ export class UpstreamConnection {
 
 function startBody(c: UpstreamConnection): void {
   const body = c.body!;
+  const replay = c.replay;
+  if (replay !== null) {
+    // On a retry: what the failed attempt had sent, again, then the rest as it comes.
+    const kept = replay.chunks;
+    for (let i = 0; i < kept.length; i++) writeBodyChunk(c, kept[i]!);
+    if (replay.ended) {
+      endBody(c);
+      return;
+    }
+  }
   body[kConnection] = c;
   body.on('data', onBodyData);
   body.on('end', onBodyEnd);
+  body.resume();
 }
 
 function stopBody(c: UpstreamConnection): void {
   const body = c.body;
   if (body === null) return;
   c.body = null;
+  c.replay = null;
   body.removeListener('data', onBodyData);
   body.removeListener('end', onBodyEnd);
   body[kConnection] = undefined;
 }
 
+/** Writes one body chunk (framed when chunked); false when the socket's buffer is full. */
+function writeBodyChunk(c: UpstreamConnection, chunk: Buffer): boolean {
+  const socket = c.socket;
+  if (!c.chunked) return socket.write(chunk);
+  socket.cork();
+  socket.write(chunk.length.toString(16) + '\r\n', 'latin1');
+  socket.write(chunk);
+  const ok = socket.write('\r\n', 'latin1');
+  socket.uncork();
+  return ok;
+}
+
+function endBody(c: UpstreamConnection): void {
+  if (c.chunked) c.socket.write('0\r\n\r\n', 'latin1');
+  c.requestDone = true;
+  stopBody(c);
+}
+
 function onBodyData(this: TaggedBody, chunk: Buffer): void {
   const c = this[kConnection];
   if (c === undefined || c.closed) return;
-  const socket = c.socket;
   c.deadline = Date.now() + c.timeoutMs; // an upload in progress is not idle
-  let ok: boolean;
-  if (c.chunked) {
-    socket.cork();
-    socket.write(chunk.length.toString(16) + '\r\n', 'latin1');
-    socket.write(chunk);
-    ok = socket.write('\r\n', 'latin1');
-    socket.uncork();
-  } else {
-    ok = socket.write(chunk);
-  }
-  if (!ok) this.pause();
+  if (c.replay !== null) c.replay.keep(chunk);
+  if (!writeBodyChunk(c, chunk)) this.pause();
 }
 
 function onBodyEnd(this: TaggedBody): void {
   const c = this[kConnection];
   if (c === undefined || c.closed) return;
-  if (c.chunked) c.socket.write('0\r\n\r\n', 'latin1');
-  c.requestDone = true;
-  stopBody(c);
+  if (c.replay !== null) c.replay.ended = true;
+  endBody(c);
 }
 
 function onSocketDrain(this: TaggedSocket): void {
@@ -196,7 +230,21 @@ function onSocketConnect(this: TaggedSocket): void {
 
 /** After each read the native parser consumed: an Error when the target's bytes are not HTTP. */
 function onParserExecute(this: TaggedParser, ret: number | Error): void {
-  if (typeof ret !== 'number') this.connection.fail((ret as NodeJS.ErrnoException).code ?? 'HPE_INVALID');
+  const c = this.connection;
+  if (typeof ret !== 'number') {
+    c.heldChunk = null;
+    c.fail((ret as NodeJS.ErrnoException).code ?? 'HPE_INVALID');
+  } else if (c.heldChunk !== null) {
+    releaseHeldChunk(c);
+  }
+}
+
+/** Hands the held body chunk to the handler: the message goes on past this read. */
+function releaseHeldChunk(c: UpstreamConnection): void {
+  const chunk = c.heldChunk!;
+  c.heldChunk = null;
+  const h = c.handler;
+  if (h !== null && !h.onUpstreamData(chunk)) c.pause();
 }
 
 function onSocketEnd(this: TaggedSocket): void {
@@ -261,10 +309,10 @@ function onParserHeadersComplete(
 
 function onParserBody(this: TaggedParser, chunk: Buffer): void {
   const c = this.connection;
-  const h = c.handler;
-  if (h === null) return;
+  if (c.handler === null) return;
   c.deadline = Date.now() + c.timeoutMs;
-  if (!h.onUpstreamData(chunk)) c.pause();
+  if (c.heldChunk !== null) releaseHeldChunk(c);
+  c.heldChunk = chunk;
 }
 
 function onParserMessageComplete(this: TaggedParser): void {
@@ -274,12 +322,14 @@ function onParserMessageComplete(this: TaggedParser): void {
     return;
   }
   const h = c.handler;
+  const last = c.heldChunk;
   c.handler = null;
+  c.heldChunk = null;
   if (c.keepAlive && c.requestDone && !c.closed) {
     c.pool.release(c);
   } else {
     stopBody(c);
     c.destroy();
   }
-  if (h !== null) h.onUpstreamEnd();
+  if (h !== null) h.onUpstreamEnd(last);
 }

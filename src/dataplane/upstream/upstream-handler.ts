@@ -12,7 +12,11 @@ export interface UpstreamHandler {
   onUpstreamHead(status: number, statusMessage: string, headers: string[]): boolean;
   /** A body chunk; return false to pause the target until `resume()` on the connection. */
   onUpstreamData(chunk: Buffer): boolean;
-  onUpstreamEnd(): void;
+  /**
+   * The response is complete. `last` is its final body chunk when that arrived in the same read
+   * (the usual case for small responses), so the client gets one write instead of two.
+   */
+  onUpstreamEnd(last: Buffer | null): void;
   /**
    * The exchange with the target failed. `reused` says the connection had served requests
    * before (the target may have closed it as we wrote).
