@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import http2 from 'node:http2';
+import type { Http2Session } from 'node:http2';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -58,7 +59,9 @@ const headerReadTimeoutMs = 60_000;
 
 const kSince = Symbol('albatross.connectedAt');
 const kStats = Symbol('albatross.loadBalancerStats');
-type CountedSocket = Socket & { [kSince]: number; [kStats]: LoadBalancerStats };
+/** Set until the connection's first request: only then does it carry a socket timeout. */
+const kAwaitingRequest = Symbol('albatross.awaitingRequest');
+type CountedSocket = Socket & { [kSince]: number; [kStats]: LoadBalancerStats; [kAwaitingRequest]?: boolean; alpnProtocol?: string | false };
 
 const sourceWords = new Uint32Array(4);
 
@@ -86,6 +89,12 @@ function onConnection(this: ListenerServer, socket: CountedSocket): void {
   stats.newConnectionCount++;
   stats.activeConnectionCount++;
   socket.on('close', onConnectionClose);
+  // A connection that never sends a request is closed after the idle timeout (Node's checks only
+  // see connections whose request has begun). HTTP/2 sessions have their own idle timer.
+  if (socket.alpnProtocol !== 'h2') {
+    socket[kAwaitingRequest] = true;
+    socket.setTimeout(this.runtime.settings.idleTimeoutMs);
+  }
 }
 
 function onConnectionClose(this: CountedSocket): void {
@@ -101,8 +110,13 @@ function onTlsClientError(this: ListenerServer): void {
 function onRequest(this: ListenerServer, req: IncomingMessage, res: ServerResponse): void {
   const runtime = this.runtime;
   runtime.stats.requestCount++;
+  const socket = req.socket as CountedSocket;
+  if (socket[kAwaitingRequest] === true) {
+    socket[kAwaitingRequest] = false;
+    socket.setTimeout(0);
+  }
   // Keep-alive ends when the listener is going away or the connection outlived client_keep_alive.
-  if (this.closing || Date.now() - (req.socket as CountedSocket)[kSince] > runtime.settings.clientKeepAliveMs) {
+  if (this.closing || Date.now() - socket[kSince] > runtime.settings.clientKeepAliveMs) {
     res.shouldKeepAlive = false;
   }
   try {
@@ -116,20 +130,27 @@ function onRequest(this: ListenerServer, req: IncomingMessage, res: ServerRespon
 }
 
 /**
- * A client connection idle for the idle timeout: closed, unless a request on it is waiting on
- * its target (the upstream side times that out and answers 504).
+ * The idle timeout without a socket timer for the life of each connection: one until the first
+ * request (onConnection), then Node's keep-alive timeout between requests, its periodic check for
+ * a request head that stalls, and the upstream side for a request waiting on its target (504). A
+ * socket timeout for every connection (`server.timeout`) re-arms its timer on every read and write.
  */
-function onSocketTimeout(socket: Socket & { _httpMessage?: unknown }): void {
-  if (socket._httpMessage == null) socket.destroy();
-}
-
 function configure(server: ListenerServer, runtime: ListenerRuntime): void {
   server.runtime = runtime;
   const idle = runtime.settings.idleTimeoutMs;
   server.keepAliveTimeout = idle;
-  server.timeout = idle;
+  server.timeout = 0;
   server.headersTimeout = Math.min(idle, headerReadTimeoutMs);
   server.requestTimeout = 0;
+}
+
+/** HTTP/2 sessions multiplex requests, so their idle timeout is the session's: no frame for that long. */
+function onH2Session(this: ListenerServer, session: Http2Session): void {
+  session.setTimeout(this.runtime.settings.idleTimeoutMs, onH2SessionIdle);
+}
+
+function onH2SessionIdle(this: Http2Session): void {
+  this.close();
 }
 
 export class ListenerManager {
@@ -181,7 +202,7 @@ export class ListenerManager {
     server.on(kind === 'http' ? 'connection' : 'secureConnection', onConnection);
     server.on('request', onRequest);
     server.on('clientError', onClientError);
-    server.on('timeout', onSocketTimeout);
+    if (kind === 'h2') server.on('session', onH2Session);
     server.once('error', (err: NodeJS.ErrnoException) => {
       this.#servers.delete(key);
       this.#report({ arn: server.runtime.arn, port: runtime.port, address, ok: false, error: err.code ?? err.message });

@@ -5,16 +5,34 @@ import type { AddressInfo } from 'node:net';
 
 export const host = '127.0.0.1';
 
-/** A port that was free a moment ago: bind 127.0.0.1:0, read the port, close. */
+/**
+ * A port that was free a moment ago, for configurations that must name their port before the
+ * server binds it. It is drawn below the kernel's ephemeral range (32768–60999 by default), so
+ * the many outgoing connections of parallel tests cannot take it between now and the bind, and
+ * checked by binding it; port 0 (read back) is the fallback.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = belowEphemeral.low + Math.floor(Math.random() * (belowEphemeral.high - belowEphemeral.low));
+    const port = await tryBind(candidate);
+    if (port !== undefined) return port;
+  }
+  const port = await tryBind(0);
+  if (port === undefined) throw new Error('no free port on 127.0.0.1');
   return port;
+}
+
+const belowEphemeral = { low: 20_000, high: 32_000 };
+
+function tryBind(port: number): Promise<number | undefined> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen({ port, host, exclusive: true }, () => {
+      const bound = (server.address() as AddressInfo).port;
+      server.close(() => resolve(bound));
+    });
+  });
 }
 
 /** `n` distinct free ports. */

@@ -195,3 +195,27 @@ test('TLS version and cipher headers when the attribute is on; HTTPS to targets'
   assert.equal(r.json.tlsVersion, 'TLSv1.3');
   assert.match(String(r.json.cipher), /^TLS_AES_/);
 });
+
+test('the idle timeout closes a TLS connection that sends no request and an idle HTTP/2 session', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget(), {
+    attrs: { 'idle_timeout.timeout_seconds': '1' },
+  });
+  const silent = tls.connect({ host: '127.0.0.1', port: f.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+  silent.on('error', () => undefined);
+  await new Promise<void>((resolve) => silent.once('secureConnect', () => resolve()));
+  const silentClosed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+
+  const session = http2.connect(`https://127.0.0.1:${f.port}`, { rejectUnauthorized: false });
+  session.on('error', () => undefined);
+  const sessionStatus = await new Promise<number>((resolve, reject) => {
+    const stream = session.request({ ':path': '/' });
+    stream.on('response', (h) => resolve(Number(h[':status'])));
+    stream.on('error', reject);
+    stream.resume();
+  });
+  const sessionClosed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+
+  const limit = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still open after 10 s')), 10_000).unref());
+  await Promise.race([Promise.all([silentClosed, sessionClosed]), limit]);
+  assert.equal(sessionStatus, 200, 'the session was served before it went idle');
+});

@@ -285,3 +285,79 @@ test('a target dying after the request was sent: GET goes to another target, POS
   assert.equal(post.status, 502);
   assert.equal(dyingSaw - seenBefore, 1, 'the POST reached the dying target once and was not retried');
 });
+
+/** Resolves with the milliseconds until the server closes `socket`; rejects after `limitMs`. */
+function closedWithin(socket: net.Socket, limitMs: number): Promise<number> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`still open after ${limitMs} ms`)), limitMs);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(guard);
+      resolve(Date.now() - start);
+    });
+  });
+}
+
+test('the idle timeout closes a client connection that sends nothing, and one idle after its response, but not a busy one', async () => {
+  const port = await proxyTo([await listen(appTarget('a'))], { 'idle_timeout.timeout_seconds': '1' });
+
+  const silent = net.connect(port, '127.0.0.1');
+  const silentClosed = closedWithin(silent, 10_000);
+
+  const idleAfterResponse = net.connect(port, '127.0.0.1');
+  let answered = '';
+  idleAfterResponse.on('data', (c: Buffer) => (answered += c.toString('latin1')));
+  idleAfterResponse.write('GET / HTTP/1.1\r\nHost: lb\r\n\r\n');
+  const idleClosed = closedWithin(idleAfterResponse, 10_000);
+
+  // A connection that sends a request every 300 ms for 2.5 s is never idle for a second.
+  const busy = net.connect(port, '127.0.0.1');
+  let busyResponses = 0;
+  let busyClosed = false;
+  busy.on('data', (c: Buffer) => (busyResponses += c.toString('latin1').split('HTTP/1.1 200').length - 1));
+  busy.on('close', () => (busyClosed = true));
+  for (let i = 0; i < 8; i++) {
+    busy.write('GET / HTTP/1.1\r\nHost: lb\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+
+  await silentClosed;
+  await idleClosed;
+  assert.match(answered, /^HTTP\/1\.1 200 /, 'the idle connection got its response before it was closed');
+  assert.equal(busyClosed, false, 'a connection in use is not closed by the idle timeout');
+  assert.equal(busyResponses, 8);
+  busy.destroy();
+});
+
+test('a streamed response reaches the client chunk by chunk, each as the target sends it', async () => {
+  // The target sends the next chunk only once the client has the previous one: a proxy that
+  // held a chunk back waiting for more would stall here.
+  const received: string[] = [];
+  let clientGot: (() => void) | undefined;
+  const target = http.createServer(async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (let i = 1; i <= 3; i++) {
+      const seen = new Promise<void>((r) => (clientGot = r));
+      res.write(`event ${i}\n`);
+      await seen;
+    }
+    res.end('done\n');
+  });
+  closers.push(() => target.closeAllConnections());
+  const port = await proxyTo([await listen(target)]);
+  const body = await new Promise<string>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/events', agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+        received.push(c);
+        clientGot?.();
+      });
+      res.on('end', () => resolve(text));
+    }).on('error', reject);
+  });
+  assert.equal(body, 'event 1\nevent 2\nevent 3\ndone\n');
+  assert.ok(received.length >= 4, `chunks arrived separately: ${JSON.stringify(received)}`);
+});
