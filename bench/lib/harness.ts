@@ -1,8 +1,8 @@
 /**
- * The run lifecycle shared by https-throughput.ts and failover.ts (proxy-throughput.ts has
- * its own, older copy): a temp dir, the servers to stop, a hard time budget, cleanup on
- * signals and crashes (every process group is killed, partial results are still written),
- * and the raw JSON in bench/results/.
+ * The run lifecycle shared by https-throughput.ts, failover.ts, rules.ts and stickiness.ts
+ * (proxy-throughput.ts has its own, older copy): a temp dir, the servers to stop, a hard time
+ * budget, cleanup on signals and crashes (every process group is killed, partial results are
+ * still written), and the raw JSON in bench/results/.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

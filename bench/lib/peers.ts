@@ -89,9 +89,17 @@ export interface CertFiles {
  * The nginx config of the reference harness (shared/research/performance.md): keepalive 128 =
  * 64 per backend (64 is too small for 64 clients over 2 backends), passive checks. With `tls`,
  * the server terminates TLS 1.2/1.3 with that certificate and no session resumption (as in the
- * reference runs; ab never resumes anyway).
+ * reference runs; ab never resumes anyway). `servers` writes the server blocks from the listen
+ * lines (default: one server whose `location /` forwards; rules.ts writes its locations there).
  */
-export function nginxConf(dir: string, port: number, targets: Target[], tls?: CertFiles, by = 'bench/proxy-throughput.ts'): string {
+export function nginxConf(
+  dir: string,
+  port: number,
+  targets: Target[],
+  tls?: CertFiles,
+  by = 'bench/proxy-throughput.ts',
+  servers: (listen: string) => string = defaultServer,
+): string {
   const upstreams = targets.map((t) => `    server ${HOST}:${t.port} max_fails=1 fail_timeout=2s;`).join('\n');
   const listen = tls
     ? `    listen ${HOST}:${port} ssl;
@@ -119,32 +127,40 @@ http {
 ${upstreams}
     keepalive 128;
   }
-  server {
-${listen}
-    location / {
-      proxy_pass http://bench_backends;
+${servers(listen)}
+}
+`;
+}
+
+/** What each location that forwards says: to the upstream over kept-alive HTTP/1.1, with X-Forwarded-*. */
+export const nginxProxy = `      proxy_pass http://bench_backends;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream error timeout http_502 http_503;`;
+
+/** One server forwarding everything. */
+function defaultServer(listen: string): string {
+  return `  server {
+${listen}
+    location / {
+${nginxProxy}
     }
-  }
-}
-`;
+  }`;
 }
 
 /** Writes the config to `<tmp>/<dirName>/nginx.conf`, checks it with `nginx -t` and starts nginx in the foreground. */
 export async function startNginx(
   ctx: PeerContext,
   port: number,
-  opts: { dirName?: string; tls?: CertFiles; by?: string } = {},
+  opts: { dirName?: string; tls?: CertFiles; by?: string; servers?: (listen: string) => string } = {},
 ): Promise<StartedPeer> {
   const bin = findNginx();
   if (!bin) throw new SkipPeer('nginx not installed (apt-get install -y nginx-light)');
   const dir = join(ctx.tmpDir, opts.dirName ?? 'nginx');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, ctx.targets, opts.tls, opts.by));
+  writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, ctx.targets, opts.tls, opts.by, opts.servers));
   const args = ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')];
   try {
     execFileSync(bin, ['-t', '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
@@ -245,24 +261,30 @@ export async function startAlbatrossApplied(ctx: PeerContext, port: number, dir:
 export const albatross: Peer = {
   name: 'albatross',
   what: 'Albatross `serve --workers 1`, config written with `apply`',
-  async start(ctx, port) {
-    const [t1, t2] = ctx.targets as [Target, Target];
-    const yaml = `targetGroups:
+  start: (ctx, port) => startAlbatrossApplied(ctx, port, join(ctx.tmpDir, 'albatross'), albatrossYaml(ctx.targets, port)),
+};
+
+/**
+ * The bench's Albatross config: target group `bench-tg` of both targets (health check `/status`
+ * every 5 s), load balancer `bench-alb` with one HTTP listener on `port` forwarding to it.
+ * `tgAttributes` are the target group's attributes (e.g. stickiness), as YAML flow-map entries.
+ */
+export function albatrossYaml(targets: Target[], port: number, tgAttributes?: string): string {
+  const [t1, t2] = targets as [Target, Target];
+  return `targetGroups:
   - name: bench-tg
     port: ${t1.port}
     healthCheckPath: /status
     healthCheckIntervalSeconds: 5
     healthCheckTimeoutSeconds: 2
     healthyThresholdCount: 2
-    targets: [{id: ${HOST}, port: ${t1.port}}, {id: ${HOST}, port: ${t2.port}}]
+${tgAttributes ? `    attributes: {${tgAttributes}}\n` : ''}    targets: [{id: ${HOST}, port: ${t1.port}}, {id: ${HOST}, port: ${t2.port}}]
 loadBalancers:
   - name: bench-alb
     listeners:
       - {protocol: HTTP, port: ${port}, defaultActions: [{type: forward, targetGroupName: bench-tg}]}
 `;
-    return startAlbatrossApplied(ctx, port, join(ctx.tmpDir, 'albatross'), yaml);
-  },
-};
+}
 
 /** Polls `albatross status --output json`; returns a note unless every target is healthy. */
 export async function waitHealthy(cli: string, dataDir: string, ctx: PeerContext, timeoutMs: number): Promise<string | undefined> {

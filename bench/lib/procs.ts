@@ -143,20 +143,27 @@ export function tail(path: string, lines = 15): string {
 export interface HttpResult {
   status: number;
   body: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 /**
  * One GET on a fresh connection, bounded by `timeoutMs`. Over https the bench's self-signed
  * certificate is accepted as it is.
  */
-export function httpGet(port: number, path: string, timeoutMs = 1000, scheme: 'http' | 'https' = 'http'): Promise<HttpResult> {
+export function httpGet(
+  port: number,
+  path: string,
+  timeoutMs = 1000,
+  scheme: 'http' | 'https' = 'http',
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const opts = { host: HOST, port, path, agent: false as const, timeout: timeoutMs };
+    const opts = { host: HOST, port, path, headers, agent: false as const, timeout: timeoutMs };
     const onResponse = (res: http.IncomingMessage): void => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       res.on('error', reject);
     };
     const req = scheme === 'https' ? https.get({ ...opts, rejectUnauthorized: false }, onResponse) : http.get(opts, onResponse);

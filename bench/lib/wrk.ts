@@ -16,6 +16,8 @@ export interface WrkOptions {
   script?: string;
   /** wrk's per-request timeout (`--timeout`), in seconds; wrk's default is 2 s */
   requestTimeoutS?: number;
+  /** request headers (`-H 'Name: value'`), sent on every request */
+  headers?: readonly string[];
 }
 
 export interface WrkResult {
@@ -34,7 +36,7 @@ export interface WrkResult {
 }
 
 /**
- * `taskset -c <cpu> wrk -t<threads> -c<conns> -d<duration>s [--timeout <t>s] [-s <script>] --latency
+ * `taskset -c <cpu> wrk -t<threads> -c<conns> -d<duration>s [--timeout <t>s] [-s <script>] [-H <header>...] --latency
  * <scheme>://127.0.0.1:<port><path>`, with wrk's own CPU (see load.ts). Rejects when wrk fails or
  * runs 20 s past its duration.
  */
@@ -43,6 +45,7 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
   const args = [`-t${o.threads}`, `-c${o.connections}`, `-d${o.durationS}s`];
   if (o.requestTimeoutS !== undefined) args.push('--timeout', `${o.requestTimeoutS}s`);
   if (o.script !== undefined) args.push('-s', o.script);
+  for (const h of o.headers ?? []) args.push('-H', h);
   args.push('--latency', url);
   const timeoutMs = (o.durationS + 20) * 1000;
   const r = await runLoad('wrk', args, o.cpu, timeoutMs);

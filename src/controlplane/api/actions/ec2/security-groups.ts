@@ -6,7 +6,7 @@
  * One machine is one "VPC" (`vpc-local`); the owner is the configured account. A new group gets
  * EC2's default egress rule (all traffic to 0.0.0.0/0). Each (permission, source) pair is an EC2
  * "security group rule" with its own `sgr-` id. Sources are CIDR blocks only: rules naming other
- * security groups or prefix lists are refused. The data plane enforces ingress in a later issue.
+ * security groups or prefix lists are refused. The data plane enforces ingress at accept.
  */
 import {
   AlbatrossError,
