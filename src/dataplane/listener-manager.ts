@@ -31,6 +31,8 @@ export interface ListenerStatus {
 type ServerKind = 'http' | 'https' | 'h2';
 
 interface ListenerServer extends http.Server {
+  /** Node's http server reads it at a client's FIN (undocumented, stable since Node 0.x). */
+  httpAllowHalfOpen: boolean;
   runtime: ListenerRuntime;
   closing: boolean;
   kind: ServerKind;
@@ -193,6 +195,9 @@ export class ListenerManager {
     const holder = b.tls === undefined ? undefined : { setup: buildTls(b.tls) };
     const server = createServer(kind, holder) as ListenerServer;
     server.closing = false;
+    // A client that half-closes after its request still gets the response (as from nginx or
+    // HAProxy); Node's default would end the connection at the client's FIN and drop it.
+    server.httpAllowHalfOpen = true;
     server.kind = kind;
     server.tls = holder;
     configure(server, runtime);
