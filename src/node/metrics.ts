@@ -7,14 +7,7 @@
 import client from 'prom-client';
 import { responseTimeBuckets, type WorkerStats } from '../dataplane/index.ts';
 import type { TargetHealthRecord } from '../store/state-store.ts';
-
-/** ALB's dimension values: `app/<name>/<id>` for a load balancer, `targetgroup/<name>/<id>` for a group. */
-export function dimension(arn: string): string {
-  const lb = arn.indexOf(':loadbalancer/');
-  if (lb >= 0) return arn.slice(lb + ':loadbalancer/'.length);
-  const tg = arn.indexOf(':targetgroup/');
-  return tg >= 0 ? arn.slice(tg + 1) : arn;
-}
+import { dimensionValue as dimension } from '../monitoring/index.ts';
 
 type Labels = Record<string, string | number>;
 interface MetricJson {

@@ -1,14 +1,14 @@
 /**
  * The supervisor (cluster primary): owns the store, compiles snapshots when the config version
- * moves, runs the health checker once for the node, keeps workers alive and up to date, and
- * serves the admin endpoint (health, status and the AWS-compatible API). It never handles a
- * proxied request itself.
+ * moves, runs the health checker once for the node, keeps workers alive and up to date, samples
+ * the workers' counters into the metric history every 5 s, and serves the admin endpoint (health,
+ * status, metrics and the AWS-compatible API). It never handles a proxied request itself.
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { defaultArnContext, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
-import type { WorkerStats } from '../dataplane/index.ts';
+import { responseTimeBuckets, type WorkerStats } from '../dataplane/index.ts';
 import { healthMetricsJson, renderMetrics } from './metrics.ts';
 import { randomHex } from '../lib/ids.ts';
 import { MasterKey, loadStickinessKey, verifyMasterKey } from '../secrets/master-key.ts';
@@ -19,6 +19,7 @@ import { compileSnapshot, targetGroupLoadBalancers, type HealthUpdate, type Snap
 import type { StateStore } from '../store/state-store.ts';
 import { SqliteStateStore, storeFileName } from '../store/sqlite/sqlite-state-store.ts';
 import { HealthChecker } from '../health/index.ts';
+import { HealthEventLog, MetricHistory, type HostCounts, type Monitoring } from '../monitoring/index.ts';
 import type { ListenerStatus } from '../dataplane/index.ts';
 import type { ToSupervisor, ToWorker } from './ipc.ts';
 import { resolveHost } from './resolve.ts';
@@ -29,6 +30,8 @@ export interface ServeOptions {
   /** `host:port` of the admin endpoint; port 0 picks a free one. */
   adminListen: string;
   node: string;
+  /** The console's session idle timeout (default one hour). */
+  consoleSessionIdleSeconds?: number;
 }
 
 const say = (line: string): void => {
@@ -74,10 +77,20 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     for (const w of workers) if (w.isConnected()) w.send(m);
   };
 
+  const monitoring: Monitoring = {
+    metrics: new MetricHistory({ responseTimeBounds: responseTimeBuckets }),
+    healthEvents: new HealthEventLog(),
+  };
+
   const health = new HealthChecker({
     node: opts.node,
     onUpdate: (updates: HealthUpdate[]) => {
       healthDirty = true;
+      const at = Date.now();
+      for (const u of updates) {
+        const description = health.get(u.targetGroupArn, u.targetKey)?.description;
+        monitoring.healthEvents.record(u.targetGroupArn, u.targetKey, { at, state: u.state, reason: u.reason, description });
+      }
       broadcast({ type: 'health', updates });
     },
   });
@@ -123,6 +136,35 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     const groups = targetGroupLoadBalancers(snapshot?.listeners ?? []);
     return renderMetrics(await collectStats(), healthMetricsJson(health.records(), groups));
   };
+
+  // The history's intervals: counters summed over workers, host counts as the checker sees them now.
+  let sampling = false;
+  const sample = async (): Promise<void> => {
+    if (sampling || stopping) return;
+    sampling = true;
+    try {
+      const stats = await collectStats();
+      const records = health.records();
+      const groups = targetGroupLoadBalancers(snapshot?.listeners ?? []);
+      const hosts = new Map<string, HostCounts>();
+      for (const tg of snapshot?.targetGroups ?? []) hosts.set(tg.arn, { targetGroupArn: tg.arn, loadBalancerArns: groups.get(tg.arn) ?? [], healthy: 0, unhealthy: 0 });
+      for (const r of records) {
+        const h = hosts.get(r.targetGroupArn);
+        if (h !== undefined && r.state === 'healthy') h.healthy++;
+        else if (h !== undefined && r.state === 'unhealthy') h.unhealthy++;
+      }
+      const now = Date.now();
+      monitoring.metrics.record(now, { loadBalancers: stats.flatMap((s) => s.loadBalancers), targets: stats.flatMap((s) => s.targets) }, [...hosts.values()]);
+      const registered = new Set(records.map((r) => `${r.targetGroupArn} ${targetKey(r.id, r.port)}`));
+      monitoring.healthEvents.sync(now, (tg, key) => registered.has(`${tg} ${key}`));
+    } catch (err) {
+      say(`could not sample metrics: ${(err as Error).message}`);
+    } finally {
+      sampling = false;
+    }
+  };
+  const sampler = setInterval(() => void sample(), monitoring.metrics.sampleIntervalMs);
+  sampler.unref();
 
   const fork = (): void => {
     const w = cluster.fork();
@@ -212,10 +254,16 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     masterKey,
     arnContext: defaultArnContext,
     health: { get: (targetGroupArn, key) => health.get(targetGroupArn, key) },
+    monitoring,
     now: Date.now,
     randomHex,
   });
-  const consoleUi = createConsoleHandler({ store, masterKey, api });
+  const consoleUi = createConsoleHandler({
+    store,
+    masterKey,
+    api,
+    ...(opts.consoleSessionIdleSeconds !== undefined ? { sessionIdleMs: opts.consoleSessionIdleSeconds * 1000 } : {}),
+  });
   let admin: http.Server;
   try {
     admin = await startAdmin(opts.adminListen, api, consoleUi, metrics, () => ({
@@ -245,6 +293,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     stopWatch();
     health.stop();
     clearInterval(healthSaver);
+    clearInterval(sampler);
     clearTimeout(drainTimer);
     admin.close();
     await Promise.all(

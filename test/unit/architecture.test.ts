@@ -41,7 +41,8 @@ const allowed: Record<string, string[]> = {
   secrets: ['secrets'],
   loadtest: ['loadtest'],
   demo: ['demo', 'loadtest'],
-  controlplane: ['controlplane', 'model', 'store', 'secrets', 'lib', 'snapshot'],
+  controlplane: ['controlplane', 'model', 'store', 'secrets', 'lib', 'snapshot', 'monitoring'],
+  monitoring: ['monitoring'],
 };
 
 test('each module imports only what the architecture allows', () => {

@@ -7,6 +7,7 @@ import type { StateStore } from '../../store/state-store.ts';
 import type { MasterKey } from '../../secrets/master-key.ts';
 import type { QueryStruct } from './query-protocol.ts';
 import type { XmlObject } from './xml.ts';
+import type { Monitoring } from '../../monitoring/index.ts';
 
 /** Observed target health as this node's health checker sees it (DescribeTargetHealth). */
 export interface HealthView {
@@ -21,6 +22,8 @@ export interface ActionContext {
   randomHex: (bytes: number) => string;
   health: HealthView;
   requestId: string;
+  /** This node's metric history and health timelines; absent, the monitoring actions find no data. */
+  monitoring?: Monitoring;
 }
 
 /**
@@ -34,7 +37,7 @@ export type ActionTable = Readonly<Record<string, ActionHandler>>;
 
 export interface ApiService {
   /** The SigV4 credential-scope service name that selects it. */
-  signingName: 'elasticloadbalancing' | 'iam' | 'ec2';
+  signingName: 'elasticloadbalancing' | 'iam' | 'ec2' | 'monitoring';
   version: string;
   namespace: string;
   /** EC2's XML envelope and error shape. */

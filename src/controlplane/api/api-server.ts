@@ -5,7 +5,7 @@
  * A request goes through, in order:
  *   1. the body, read up to MAX_QUERY_BODY_BYTES (beyond: `RequestEntityTooLarge` 413, the
  *      connection is closed and nothing more is read);
- *   2. the service, chosen by the SigV4 credential scope (elasticloadbalancing, iam, ec2), which
+ *   2. the service, chosen by the SigV4 credential scope (elasticloadbalancing, iam, ec2, monitoring), which
  *      also picks the XML namespace and error shape;
  *   3. authentication: the SigV4 signature against the access keys in the store (their secrets
  *      opened with the master key and cached until the store's config version moves) — nothing
@@ -22,6 +22,7 @@ import type { StateStore } from '../../store/state-store.ts';
 import type { MasterKey } from '../../secrets/master-key.ts';
 import { AccessKeySecrets } from '../access-keys.ts';
 import type { ActionContext, ApiService, HealthView } from './action.ts';
+import type { Monitoring } from '../../monitoring/index.ts';
 import { services as defaultServices } from './actions/index.ts';
 import { decodeQueryRequest, isFormUrlEncoded, MAX_QUERY_BODY_BYTES, type QueryStruct } from './query-protocol.ts';
 import { credentialScope, verifySigV4, SIGV4_MESSAGES } from './sigv4.ts';
@@ -32,6 +33,8 @@ export interface ApiServerOptions {
   masterKey: MasterKey;
   arnContext: ArnContext;
   health: HealthView;
+  /** The metric history and health timelines the monitoring actions read. */
+  monitoring?: Monitoring;
   now?: () => number;
   randomHex: (bytes: number) => string;
   /** The services by SigV4 signing name; default every service of actions/index.ts. */
@@ -103,6 +106,7 @@ export class ApiServer {
   readonly #masterKey: MasterKey;
   readonly #arnContext: ArnContext;
   readonly #health: HealthView;
+  readonly #monitoring: Monitoring | undefined;
   readonly #now: () => number;
   readonly #randomHex: (bytes: number) => string;
   readonly #services: Readonly<Record<string, ApiService>>;
@@ -115,6 +119,7 @@ export class ApiServer {
     this.#masterKey = opts.masterKey;
     this.#arnContext = opts.arnContext;
     this.#health = opts.health;
+    this.#monitoring = opts.monitoring;
     this.#now = opts.now ?? Date.now;
     this.#randomHex = opts.randomHex;
     this.#services = opts.services ?? defaultServices;
@@ -222,6 +227,7 @@ export class ApiServer {
         randomHex: this.#randomHex,
         health: this.#health,
         requestId,
+        monitoring: this.#monitoring,
       };
       const result = await handler(actionParams, ctx);
       this.#send(res, requestId, 200, renderResult(action, service.namespace, result, requestId, { ec2: service.ec2 }));

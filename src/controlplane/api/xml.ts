@@ -9,7 +9,8 @@
  *   lists are <name><item>…</item>…</name>; element names are EC2's own (lowerCamel: securityGroupInfo,
  *   groupId, ipPermissions…), which the caller spells out, this writer does not rename anything.
  *
- * Object keys become elements in insertion order; arrays become lists; strings are escaped;
+ * Object keys become elements in insertion order; arrays become lists; a Map becomes a Query map
+ * (`<entry><key>…</key><value>…</value></entry>`, e.g. CloudWatch's ExtendedStatistics); strings are escaped;
  * numbers, bigints and booleans are written as text; Dates as ISO 8601 (`2026-11-25T10:15:00.000Z`);
  * undefined and null are left out.
  */
@@ -29,6 +30,7 @@ export type XmlValue =
   | null
   | undefined
   | readonly XmlValue[]
+  | ReadonlyMap<string, XmlValue>
   | XmlObject;
 
 export interface XmlObject {
@@ -98,6 +100,14 @@ function writeContent(out: string[], value: XmlValue, listItem: string, where: s
       out.push(`<${listItem}>`);
       writeContent(out, item, listItem, `${where}[]`);
       out.push(`</${listItem}>`);
+    }
+    return;
+  }
+  if (value instanceof Map) {
+    for (const [key, item] of value as ReadonlyMap<string, XmlValue>) {
+      out.push(`<entry><key>${escapeXml(key)}</key><value>`);
+      writeContent(out, item, listItem, `${where}[${key}]`);
+      out.push('</value></entry>');
     }
     return;
   }

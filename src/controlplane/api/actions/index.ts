@@ -8,6 +8,8 @@ import { tagsActions } from './elbv2/tags.ts';
 import { rulesActions } from './elbv2/rules.ts';
 import { serverCertificatesActions } from './iam/server-certificates.ts';
 import { securityGroupsActions } from './ec2/security-groups.ts';
+import { targetHealthEventsActions } from './elbv2/target-health-events.ts';
+import { CLOUDWATCH_NAMESPACE, CLOUDWATCH_VERSION, cloudwatchActions } from './cloudwatch.ts';
 
 export const services: Readonly<Record<ApiService['signingName'], ApiService>> = {
   elasticloadbalancing: {
@@ -15,7 +17,7 @@ export const services: Readonly<Record<ApiService['signingName'], ApiService>> =
     version: '2015-12-01',
     namespace: XML_NAMESPACES.elasticloadbalancing,
     ec2: false,
-    actions: { ...targetGroupsActions, ...loadBalancersActions, ...listenersActions, ...tagsActions, ...rulesActions },
+    actions: { ...targetGroupsActions, ...loadBalancersActions, ...listenersActions, ...tagsActions, ...rulesActions, ...targetHealthEventsActions },
   },
   iam: {
     signingName: 'iam',
@@ -30,5 +32,12 @@ export const services: Readonly<Record<ApiService['signingName'], ApiService>> =
     namespace: XML_NAMESPACES.ec2,
     ec2: true,
     actions: securityGroupsActions,
+  },
+  monitoring: {
+    signingName: 'monitoring',
+    version: CLOUDWATCH_VERSION,
+    namespace: CLOUDWATCH_NAMESPACE,
+    ec2: false,
+    actions: cloudwatchActions,
   },
 };

@@ -1,0 +1,229 @@
+// The metric history behind the CloudWatch API and the console's charts: bounded rings, deltas
+// of cumulative counters summed over workers, ALB's dimension sets, statistics per period,
+// percentiles from histogram deltas, and the per-target health timelines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  HealthEventLog,
+  MetricHistory,
+  histogramPercentile,
+  queryMetric,
+  statistic,
+  type LoadBalancerTotals,
+  type MetricQuery,
+  type TargetTotals,
+} from '../../src/monitoring/index.ts';
+
+const LB = 'arn:aws:elasticloadbalancing:local:000000000000:loadbalancer/app/web/0123456789abcdef';
+const LB_DIM = 'app/web/0123456789abcdef';
+const TG = 'arn:aws:elasticloadbalancing:local:000000000000:targetgroup/pool/fedcba9876543210';
+const TG_DIM = 'targetgroup/pool/fedcba9876543210';
+const BOUNDS = [0.01, 0.1, 1];
+const T0 = 1_800_000_000_000; // a whole minute
+const STEP = 5000;
+
+function lb(requestCount: number, extra: Partial<LoadBalancerTotals> = {}): LoadBalancerTotals {
+  return {
+    loadBalancerArn: LB,
+    requestCount,
+    elb4xx: 0,
+    elb5xx: 0,
+    newConnectionCount: 0,
+    activeConnectionCount: 0,
+    processedBytes: 0,
+    clientTlsNegotiationErrors: 0,
+    rejectedConnectionCount: 0,
+    ...extra,
+  };
+}
+
+function target(key: string, requestCount: number, responseTimeCounts: number[] = [requestCount, 0, 0, 0], extra: Partial<TargetTotals> = {}): TargetTotals {
+  return {
+    targetGroupArn: TG,
+    loadBalancerArns: [LB],
+    targetKey: key,
+    requestCount,
+    target2xx: requestCount,
+    target3xx: 0,
+    target4xx: 0,
+    target5xx: 0,
+    connectionErrors: 0,
+    responseTimeCounts,
+    responseTimeSum: 0,
+    ...extra,
+  };
+}
+
+/** Equal within floating-point rounding. */
+function near(actual: number, expected: number): void {
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);
+}
+
+function history(retentionMs = 60 * 60 * 1000): MetricHistory {
+  return new MetricHistory({ responseTimeBounds: BOUNDS, startedAt: T0, sampleIntervalMs: STEP, retentionMs });
+}
+
+function query(h: MetricHistory, metricName: string, dims: Record<string, string>, periodSeconds = 60, extra: Partial<MetricQuery> = {}) {
+  return queryMetric(h, {
+    metricName,
+    dimensions: Object.entries(dims).map(([name, value]) => ({ name, value })),
+    startMs: T0,
+    endMs: T0 + 3600_000,
+    periodSeconds,
+    ...extra,
+  });
+}
+
+function sums(h: MetricHistory, metricName: string, dims: Record<string, string>, periodSeconds = 60): number[] {
+  return query(h, metricName, dims, periodSeconds).datapoints.map((d) => statistic(d.aggregate, 'Sum'));
+}
+
+test('each interval keeps the deltas of cumulative counters, summed over workers', () => {
+  const h = history();
+  // Two workers, cumulative counters.
+  h.record(T0 + STEP, { loadBalancers: [lb(3), lb(4)], targets: [target('10.0.0.1:80', 3), target('10.0.0.1:80', 4)] }, []);
+  h.record(T0 + 2 * STEP, { loadBalancers: [lb(5), lb(4)], targets: [target('10.0.0.1:80', 5), target('10.0.0.1:80', 4)] }, []);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }, 5), [7, 2]);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }), [9]);
+  assert.deepEqual(sums(h, 'HTTPCode_Target_2XX_Count', { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }, 5), [7, 2]);
+  const points = query(h, 'RequestCount', { LoadBalancer: LB_DIM }, 5).datapoints;
+  assert.deepEqual(points.map((d) => d.timestamp), [T0, T0 + STEP]);
+  assert.deepEqual(points.map((d) => statistic(d.aggregate, 'SampleCount')), [1, 1]);
+});
+
+test('a counter that goes down (a restarted worker) counts from zero again; gauges are kept as sampled', () => {
+  const h = history();
+  h.record(T0 + STEP, { loadBalancers: [lb(10, { activeConnectionCount: 4 })], targets: [] }, []);
+  h.record(T0 + 2 * STEP, { loadBalancers: [lb(2, { activeConnectionCount: 1 })], targets: [] }, []);
+  h.record(T0 + 3 * STEP, { loadBalancers: [lb(5, { activeConnectionCount: 1 })], targets: [] }, []);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }, 5), [10, 2, 3]);
+  assert.deepEqual(sums(h, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }, 5), [4, 1, 1]);
+  const minute = query(h, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }).datapoints[0]!.aggregate;
+  assert.deepEqual(['Minimum', 'Maximum', 'Average', 'SampleCount'].map((s) => statistic(minute, s)), [1, 4, 2, 3]);
+});
+
+test('the ring is bounded: old intervals fall out, series gone longer than the retention are dropped', () => {
+  const h = history(30_000);
+  assert.equal(h.capacity, 6);
+  for (let i = 1; i <= 20; i++) {
+    const targets = i <= 3 ? [target('10.0.0.2:80', i)] : [];
+    h.record(T0 + i * STEP, { loadBalancers: [lb(i * 2)], targets: [target('10.0.0.1:80', i), ...targets] }, []);
+  }
+  const points = query(h, 'RequestCount', { LoadBalancer: LB_DIM }, 5).datapoints;
+  assert.equal(points.length, 6);
+  assert.equal(points[0]!.timestamp, T0 + 14 * STEP);
+  assert.deepEqual(points.map((d) => statistic(d.aggregate, 'Sum')), [2, 2, 2, 2, 2, 2]);
+  // The LB, the remaining target; the target that left 17 intervals ago is gone.
+  assert.equal(h.seriesCount, 2);
+  assert.deepEqual(sums(h, 'RequestCount', { TargetGroup: TG_DIM, Target: '10.0.0.2:80' }, 5), []);
+});
+
+test('ALB dimension sets: LoadBalancer, LoadBalancer+TargetGroup, TargetGroup (+Target); others have no data', () => {
+  const h = history();
+  h.record(T0 + STEP, { loadBalancers: [lb(12, { elb5xx: 2 })], targets: [target('10.0.0.1:80', 6), target('10.0.0.2:80', 4)] }, []);
+  // The LB's own count includes requests it answered itself (its 503s).
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }), [12]);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM, TargetGroup: TG_DIM }), [10]);
+  assert.deepEqual(sums(h, 'RequestCount', { TargetGroup: TG_DIM }), [10]);
+  assert.deepEqual(sums(h, 'RequestCount', { TargetGroup: TG_DIM, Target: '10.0.0.2:80' }), [4]);
+  assert.deepEqual(sums(h, 'HTTPCode_ELB_5XX_Count', { LoadBalancer: LB_DIM }), [2]);
+  assert.deepEqual(sums(h, 'HTTPCode_ELB_5XX_Count', { LoadBalancer: LB_DIM, TargetGroup: TG_DIM }), []);
+  assert.deepEqual(sums(h, 'RequestCount', {}), []);
+  assert.deepEqual(sums(h, 'RequestCount', { Target: '10.0.0.2:80' }), []);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM, AvailabilityZone: 'local' }), []);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: 'app/other/0000000000000000' }), []);
+  assert.deepEqual(sums(h, 'NoSuchMetric', { LoadBalancer: LB_DIM }), []);
+  assert.deepEqual(query(h, 'RequestCount', { LoadBalancer: LB_DIM }, 60, { unit: 'Seconds' }).datapoints, []);
+  assert.equal(query(h, 'RequestCount', { LoadBalancer: LB_DIM }).unit, 'Count');
+});
+
+test('periods are aligned to the period and cover only intervals that began within the window', () => {
+  const h = history();
+  for (let i = 1; i <= 24; i++) h.record(T0 + i * STEP, { loadBalancers: [lb(i)], targets: [] }, []);
+  // 24 intervals from T0: two whole minutes of one request each.
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }), [12, 12]);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }, 30), [6, 6, 6, 6]);
+  const late = query(h, 'RequestCount', { LoadBalancer: LB_DIM }, 60, { startMs: T0 + 61_000, endMs: T0 + 90_000 }).datapoints;
+  // The start is rounded down to the period (as CloudWatch does); the end is exclusive.
+  assert.deepEqual(late.map((d) => [d.timestamp - T0, statistic(d.aggregate, 'Sum')]), [[60_000, 6]]);
+});
+
+test('TargetResponseTime percentiles come from the histogram deltas of the period only', () => {
+  const h = history();
+  // First minute: 100 fast responses (≤ 10 ms). Second minute: 100 slow ones (0.1–1 s).
+  const fastOnes = target('10.0.0.1:80', 100, [100, 0, 0, 0], { responseTimeSum: 0.5 });
+  h.record(T0 + STEP, { loadBalancers: [], targets: [fastOnes] }, []);
+  h.record(T0 + 60_000, { loadBalancers: [], targets: [fastOnes] }, []);
+  h.record(T0 + 60_000 + STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 200, [100, 0, 100, 0], { responseTimeSum: 50.5 })] }, []);
+  const points = query(h, 'TargetResponseTime', { TargetGroup: TG_DIM }).datapoints;
+  assert.equal(points.length, 2);
+  const [fast, slow] = points.map((d) => d.aggregate);
+  assert.equal(statistic(fast!, 'SampleCount'), 100);
+  near(statistic(fast!, 'p50'), 0.005);
+  near(statistic(fast!, 'p99'), 0.0099);
+  near(statistic(fast!, 'Average'), 0.005);
+  near(statistic(slow!, 'p50'), 0.55);
+  near(statistic(slow!, 'p99'), 0.991);
+  near(statistic(slow!, 'Average'), 0.5);
+  near(statistic(slow!, 'Minimum'), 0.1);
+  near(statistic(slow!, 'Maximum'), 1);
+  // Both minutes at once: half fast, half slow.
+  const hour = query(h, 'TargetResponseTime', { TargetGroup: TG_DIM }, 3600).datapoints[0]!.aggregate;
+  assert.equal(statistic(hour, 'SampleCount'), 200);
+  near(statistic(hour, 'p25'), 0.005);
+  near(statistic(hour, 'p75'), 0.55);
+  // A period without responses has no TargetResponseTime data point.
+  const same = target('10.0.0.1:80', 200, [100, 0, 100, 0], { responseTimeSum: 50.5 });
+  h.record(T0 + 180_000, { loadBalancers: [], targets: [same] }, []);
+  h.record(T0 + 180_000 + STEP, { loadBalancers: [], targets: [same] }, []);
+  assert.equal(query(h, 'RequestCount', { TargetGroup: TG_DIM }).datapoints.length, 3);
+  assert.equal(query(h, 'TargetResponseTime', { TargetGroup: TG_DIM }).datapoints.length, 2);
+});
+
+test('histogram percentiles interpolate within the bucket; the open top bucket is at the highest bound', () => {
+  near(histogramPercentile([0, 10, 0, 0], BOUNDS, 50), 0.055);
+  assert.equal(histogramPercentile([0, 0, 0, 4], BOUNDS, 99), 1);
+  assert.equal(histogramPercentile([0, 0, 0, 0], BOUNDS, 50), 0);
+  assert.equal(histogramPercentile([4, 0, 0, 0], BOUNDS, 0), 0);
+});
+
+test('host counts per target group; RequestCountPerTarget is the group requests over its healthy targets', () => {
+  const h = history();
+  const hosts = (healthy: number, unhealthy: number) => [{ targetGroupArn: TG, loadBalancerArns: [LB], healthy, unhealthy }];
+  h.record(T0 + STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 10), target('10.0.0.2:80', 10)] }, hosts(2, 0));
+  h.record(T0 + 2 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 16), target('10.0.0.2:80', 10)] }, hosts(1, 1));
+  h.record(T0 + 3 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 16), target('10.0.0.2:80', 10)] }, hosts(0, 2));
+  assert.deepEqual(sums(h, 'HealthyHostCount', { LoadBalancer: LB_DIM, TargetGroup: TG_DIM }, 5), [2, 1, 0]);
+  assert.deepEqual(sums(h, 'UnHealthyHostCount', { TargetGroup: TG_DIM }, 5), [0, 1, 2]);
+  assert.deepEqual(sums(h, 'HealthyHostCount', { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }, 5), []);
+  assert.deepEqual(sums(h, 'RequestCountPerTarget', { TargetGroup: TG_DIM }, 5), [10, 6]);
+  assert.deepEqual(sums(h, 'RequestCountPerTarget', { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }, 5), [10, 6, 0]);
+  assert.deepEqual(sums(h, 'RequestCountPerTarget', { LoadBalancer: LB_DIM }, 5), []);
+});
+
+test('health timelines: every change in order, the one in force at the window start, bounded, not-registered once', () => {
+  const log = new HealthEventLog({ retentionMs: 60_000, maxEventsPerTarget: 3 });
+  const ev = (at: number, state: string, reason?: string) => ({ at, state, reason, description: reason && `because ${reason}` });
+  log.record(TG, '10.0.0.1:80', ev(T0, 'initial', 'Elb.RegistrationInProgress'));
+  log.record(TG, '10.0.0.1:80', ev(T0 + 1000, 'initial', 'Elb.InitialHealthChecking'));
+  log.record(TG, '10.0.0.1:80', ev(T0 + 10_000, 'healthy'));
+  log.record(TG, '10.0.0.2:80', ev(T0 + 2000, 'healthy'));
+  log.record(TG, '10.0.0.1:80', ev(T0 + 20_000, 'unhealthy', 'Target.FailedHealthChecks'));
+  const all = log.timelines(TG);
+  assert.deepEqual(all.map((t) => t.targetKey), ['10.0.0.1:80', '10.0.0.2:80']);
+  // At most three kept: the oldest went first.
+  assert.deepEqual(all[0]!.events.map((e) => e.state), ['initial', 'healthy', 'unhealthy']);
+  assert.equal(all[0]!.events[2]!.description, 'because Target.FailedHealthChecks');
+  const window = log.timelines(TG, T0 + 15_000, T0 + 30_000);
+  assert.deepEqual(window.map((t) => [t.targetKey, t.events.map((e) => e.state)]), [['10.0.0.1:80', ['healthy', 'unhealthy']], ['10.0.0.2:80', ['healthy']]]);
+  assert.deepEqual(log.timelines('arn:other'), []);
+
+  // 10.0.0.2 leaves: one not-registered event, however often the log is synced.
+  const onlyFirst = (_tg: string, key: string) => key === '10.0.0.1:80';
+  log.sync(T0 + 40_000, onlyFirst);
+  log.sync(T0 + 45_000, onlyFirst);
+  assert.deepEqual(log.timelines(TG)[1]!.events.map((e) => [e.state, e.reason, e.at - T0]), [['healthy', undefined, 2000], ['unused', 'Target.NotRegistered', 40_000]]);
+  // Past the retention: the registered target keeps the event in force; the one that left is forgotten.
+  log.sync(T0 + 200_000, onlyFirst);
+  assert.deepEqual(log.timelines(TG).map((t) => [t.targetKey, t.events.map((e) => e.state)]), [['10.0.0.1:80', ['unhealthy']]]);
+});
