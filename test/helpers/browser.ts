@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -86,4 +86,22 @@ export async function openBrowser(artifactsDir: string): Promise<TestBrowser> {
       await browser.close();
     },
   };
+}
+
+/** Signs in to the console at `endpoint` with an access key, as a user does, and waits for the first page. */
+export async function signInToConsole(page: Page, endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<void> {
+  await page.goto(`${endpoint}/console`);
+  await page.getByLabel('Access key ID', { exact: true }).fill(credentials.accessKeyId);
+  await page.getByLabel('Secret access key', { exact: true }).fill(credentials.secretAccessKey);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByText(`Signed in as ${credentials.accessKeyId}`).waitFor();
+}
+
+/** The inline error a field shows: the last element its aria-describedby names (fails if there is none). */
+export async function fieldErrorOf(field: Locator): Promise<string> {
+  const ids = await field.getAttribute('aria-describedby');
+  if (ids === null) throw new Error(`${String(field)} describes no error`);
+  const errorId = ids.split(' ').pop()!;
+  if (!errorId.endsWith('-error')) throw new Error(`${String(field)} shows no error (aria-describedby="${ids}")`);
+  return field.page().locator(`[id="${errorId}"]`).innerText();
 }

@@ -4,9 +4,11 @@
  * Requests are the API's own (Action, Version, `Name.member.N` lists); answers are its XML.
  */
 
-export type Service = 'elasticloadbalancing' | 'iam' | 'ec2';
+export type Service = 'elasticloadbalancing' | 'iam' | 'ec2' | 'monitoring';
 
-const VERSIONS: Record<Service, string> = { elasticloadbalancing: '2015-12-01', iam: '2010-05-08', ec2: '2016-11-15' };
+export const ELB = 'elasticloadbalancing';
+
+const VERSIONS: Record<Service, string> = { elasticloadbalancing: '2015-12-01', iam: '2010-05-08', ec2: '2016-11-15', monitoring: '2010-08-01' };
 
 /** An error the API (or the console's session layer) answered with: AWS's code and message. */
 export class ApiError extends Error {
@@ -22,6 +24,21 @@ export class ApiError extends Error {
 export interface SessionInfo {
   accessKeyId: string;
   expiresAt: string;
+}
+
+/**
+ * A request sent within this long of the user's last key press, click or edit counts as use of
+ * the session (the server's idle timeout starts again); polls of an untouched tab do not, so an
+ * abandoned console signs itself out.
+ */
+const ACTIVE_WINDOW_MS = 5000;
+let lastInputAt = performance.now();
+for (const type of ['pointerdown', 'keydown', 'input']) {
+  addEventListener(type, () => (lastInputAt = performance.now()), { capture: true, passive: true });
+}
+
+function activityHeader(): Record<string, string> {
+  return performance.now() - lastInputAt < ACTIVE_WINDOW_MS ? { 'x-console-activity': 'user' } : {};
 }
 
 /** The CSRF token lives in this module's memory only: never in storage, gone with the tab. */
@@ -76,10 +93,15 @@ export async function signOut(): Promise<void> {
 
 export type Param = string | number | boolean | undefined | Param[] | { [name: string]: Param };
 
-/** Flattens to the Query protocol: lists as `Name.member.N` (EC2: `Name.N`), structures as `Name.Field`. */
+/**
+ * Flattens to the Query protocol: lists as `Name.member.N` (EC2: `Name.N`), structures as
+ * `Name.Field`. An empty list is `Name=` (as botocore sends it), so "none" differs from "absent".
+ */
 function flatten(prefix: string, value: Param, ec2: boolean, out: URLSearchParams): void {
   if (value === undefined) return;
-  if (Array.isArray(value)) {
+  if (Array.isArray(value) && value.length === 0 && !ec2) {
+    out.append(prefix, '');
+  } else if (Array.isArray(value)) {
     value.forEach((v, i) => flatten(ec2 ? `${prefix}.${i + 1}` : `${prefix}.member.${i + 1}`, v, ec2, out));
   } else if (typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) flatten(prefix === '' ? k : `${prefix}.${k}`, v, ec2, out);
@@ -132,7 +154,7 @@ export async function call(service: Service, action: string, params: { [name: st
   flatten('', params, service === 'ec2', form);
   const res = await fetch(`/console/api/${service}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-csrf-token': csrfToken ?? '' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-csrf-token': csrfToken ?? '', ...activityHeader() },
     body: form.toString(),
     credentials: 'same-origin',
   });

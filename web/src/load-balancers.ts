@@ -1,16 +1,16 @@
 /**
- * Load balancers: the list, "Create load balancer" → Application Load Balancer (basic
- * configuration, network mapping, security groups, listeners and routing, summary) and a load
- * balancer's details with its listeners.
+ * Load balancers: the list and "Create load balancer" → Application Load Balancer (Basic
+ * configuration, Network mapping, Security groups with "Create new security group", Listeners
+ * and routing, Summary, "Create load balancer").
  */
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, call, field, list, text, type Xml } from './api.ts';
+import { ELB, ApiError, call, field, list, text, type Xml } from './api.ts';
 import { html } from './html.ts';
-import { ErrorAlert, Field, navigate, navigateWithFlash, useFlash, RadioGroup, SuccessAlert, Tabs, usePoll } from './ui.ts';
-import { describeTargetGroups } from './target-groups.ts';
+import { DEFAULT_LISTENER, ListenerFields, createListener, listenerErrors, useListenerChoices, type ListenerDraft } from './listeners.ts';
+import { CreateSecurityGroupForm, describeSecurityGroups, rulesOf, ruleText } from './security-groups.ts';
+import { ErrorAlert, RadioGroup, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll } from './ui.ts';
 
-const ELB = 'elasticloadbalancing';
 
 async function describeLoadBalancers(): Promise<Xml[]> {
   return list(field(await call(ELB, 'DescribeLoadBalancers'), 'LoadBalancers'));
@@ -18,11 +18,13 @@ async function describeLoadBalancers(): Promise<Xml[]> {
 
 export function LoadBalancerList(): VNode {
   const { data, error } = usePoll(describeLoadBalancers, 5000);
+  const flash = useFlash();
   return html`<section>
     <div class="page-head">
       <h1>Load balancers</h1>
       <button class="primary" type="button" onClick=${() => navigate('/load-balancers/create')}>Create load balancer</button>
     </div>
+    ${flash ? html`<${SuccessAlert}>${flash}<//>` : null}
     <${ErrorAlert} error=${error} />
     ${data === undefined
       ? html`<p class="loading">Loading…</p>`
@@ -51,13 +53,34 @@ interface LbForm {
   name: string;
   scheme: 'internet-facing' | 'internal';
   ipAddressType: 'ipv4' | 'dualstack';
+  nodes: string[];
   securityGroups: string[];
-  protocol: 'HTTP';
-  port: string;
-  targetGroupArn: string;
 }
 
-const DEFAULT_LB: LbForm = { name: '', scheme: 'internet-facing', ipAddressType: 'ipv4', securityGroups: [], protocol: 'HTTP', port: '80', targetGroupArn: '' };
+type LbErrors = Partial<Record<keyof LbForm, string>>;
+
+const DEFAULT_LB: LbForm = { name: '', scheme: 'internet-facing', ipAddressType: 'ipv4', nodes: [], securityGroups: [] };
+
+/** The CreateLoadBalancer parameter (or error code) behind each field. */
+function lbErrors(err: unknown): LbErrors {
+  return fieldErrors(err, (param, code) => {
+    if (param === 'Name' || code === 'DuplicateLoadBalancerName') return 'name';
+    if (param === 'Scheme') return 'scheme';
+    if (param === 'IpAddressType') return 'ipAddressType';
+    if (param?.startsWith('Subnet') || code === 'InvalidSubnet') return 'nodes';
+    if (param?.startsWith('SecurityGroups') || code === 'InvalidSecurityGroup') return 'securityGroups';
+    return undefined;
+  });
+}
+
+/** The listener step failed: the load balancer was taken away again (or could not be). */
+class ListenerStepError extends ApiError {
+  readonly listener: ApiError;
+  constructor(listener: ApiError, message: string) {
+    super(listener.code, message, listener.status);
+    this.listener = listener;
+  }
+}
 
 function ChooseType({ onCreate }: { onCreate: () => void }): VNode {
   return html`<section>
@@ -72,96 +95,112 @@ function ChooseType({ onCreate }: { onCreate: () => void }): VNode {
   </section>`;
 }
 
+/** Nodes Albatross knows of: this one (`local`) and those the load balancers name. */
+async function knownNodes(): Promise<string[]> {
+  const nodes = new Set(['local']);
+  for (const lb of await describeLoadBalancers()) for (const z of list(field(lb, 'AvailabilityZones'))) nodes.add(text(z, 'ZoneName'));
+  return [...nodes].sort();
+}
+
 function AlbForm(): VNode {
   const [form, setForm] = useState<LbForm>(DEFAULT_LB);
+  const [listener, setListener] = useState<ListenerDraft>(DEFAULT_LISTENER);
   const [error, setError] = useState<unknown>(undefined);
-  const [nameError, setNameError] = useState<string | undefined>(undefined);
-  const [listenerError, setListenerError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const groups = usePoll(describeTargetGroups, 0);
-  const securityGroups = usePoll(async () => list(field(await call('ec2', 'DescribeSecurityGroups'), 'securityGroupInfo')), 0);
-  const tgName = (arn: string): string => text(groups.data?.find((g) => text(g, 'TargetGroupArn') === arn), 'TargetGroupName');
+  const [creatingGroup, setCreatingGroup] = useState(false);
+  const choices = useListenerChoices();
+  const securityGroups = usePoll(describeSecurityGroups, 0);
+  const nodes = usePoll(knownNodes, 0);
+  const errors = lbErrors(error);
+  const listenerFieldErrors = listenerErrors(error instanceof ListenerStepError ? error.listener : error);
+  const groupName = (id: string): string => text(securityGroups.data?.find((g) => text(g, 'groupId') === id), 'groupName') || id;
+  const toggle = (values: string[], v: string, on: boolean): string[] => (on ? [...values, v] : values.filter((x) => x !== v));
 
-  /** The load balancer, then its listener; a failed listener takes the load balancer away again. */
+  /** The load balancer, then its listener; a refused listener takes the load balancer away again. */
   const create = async (e: Event): Promise<void> => {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    setNameError(undefined);
-    setListenerError(undefined);
+    const name = form.name.trim();
     let arn: string;
     try {
+      const existing = name === '' ? [] : await call(ELB, 'DescribeLoadBalancers', { Names: [name] }).then((r) => list(field(r, 'LoadBalancers')), () => []);
+      if (existing.length > 0) throw new ApiError('DuplicateLoadBalancerName', `Name: a load balancer with the name '${name}' already exists`, 400);
       const created = await call(ELB, 'CreateLoadBalancer', {
-        Name: form.name.trim(),
+        Name: name,
         Type: 'application',
         Scheme: form.scheme,
         IpAddressType: form.ipAddressType,
-        Subnets: ['subnet-local'],
+        Subnets: form.nodes.length > 0 ? form.nodes.map((n) => `subnet-${n}`) : undefined,
         SecurityGroups: form.securityGroups.length > 0 ? form.securityGroups : undefined,
       });
       arn = text(list(field(created, 'LoadBalancers'))[0], 'LoadBalancerArn');
     } catch (err) {
       setBusy(false);
       setError(err);
-      if (err instanceof Error && /\bname\b/i.test(err.message)) setNameError(err.message);
       return;
     }
     try {
-      await call(ELB, 'CreateListener', {
-        LoadBalancerArn: arn,
-        Protocol: form.protocol,
-        Port: form.port.trim(),
-        DefaultActions: [{ Type: 'forward', TargetGroupArn: form.targetGroupArn || undefined }],
-      });
+      await createListener(arn, listener);
     } catch (err) {
-      let undone = true;
-      try {
-        await call(ELB, 'DeleteLoadBalancer', { LoadBalancerArn: arn });
-      } catch {
-        undone = false;
-      }
+      const undone = await call(ELB, 'DeleteLoadBalancer', { LoadBalancerArn: arn }).then(() => true, () => false);
       setBusy(false);
-      const message = err instanceof Error ? err.message : String(err);
-      setListenerError(message);
+      const cause = err instanceof ApiError ? err : new ApiError('Error', String(err), 400);
       setError(
-        new ApiError(
-          err instanceof ApiError ? err.code : 'Error',
+        new ListenerStepError(
+          cause,
           undone
-            ? `The listener could not be created, so the load balancer was not kept: ${message}`
-            : `The listener could not be created: ${message}. The load balancer ${form.name} exists without it; add the listener from its page.`,
-          400,
+            ? `The listener could not be created, so the load balancer was not kept: ${cause.message}`
+            : `The listener could not be created: ${cause.message}. The load balancer ${name} exists without it; add the listener from its page.`,
         ),
       );
       return;
     }
     setBusy(false);
-    navigateWithFlash(`/load-balancers/${encodeURIComponent(form.name.trim())}`, `Load balancer ${form.name.trim()} created.`);
+    navigateWithFlash(`/load-balancers/${encodeURIComponent(name)}`, `Load balancer ${name} created.`);
   };
 
-  return html`<form onSubmit=${create}>
-    <h1>Create Application Load Balancer</h1>
+  const listenerSummary = `${listener.protocol}:${listener.port} → ${
+    listener.action.type === 'forward'
+      ? listener.action.targetGroupArn
+        ? `forward to ${text(choices.data?.groups.find((g) => text(g, 'TargetGroupArn') === listener.action.targetGroupArn), 'TargetGroupName')}`
+        : '(no target group)'
+      : listener.action.type === 'redirect'
+        ? 'redirect'
+        : 'fixed response'
+  }`;
+
+  return html`<form onSubmit=${create} aria-labelledby="create-alb">
+    <h1 id="create-alb">Create Application Load Balancer</h1>
     <section class="panel" aria-labelledby="lb-basic">
       <h2 id="lb-basic">Basic configuration</h2>
-      <${Field} label="Load balancer name" hint="Up to 32 alphanumeric characters or hyphens; no hyphen at either end." error=${nameError}>${(id: string, d: string | undefined) => html`<input
-        id=${id} name="name" value=${form.name} aria-describedby=${d} aria-invalid=${nameError ? 'true' : undefined}
-        onInput=${(e: Event) => setForm({ ...form, name: (e.target as HTMLInputElement).value })} />`}<//>
+      <${TextField} label="Load balancer name" name="name" hint="Up to 32 alphanumeric characters or hyphens; no hyphen at either end."
+        value=${form.name} onInput=${(name: string) => setForm({ ...form, name })} error=${errors.name} />
       <${RadioGroup} legend="Scheme" name="scheme" value=${form.scheme} onChange=${(v: LbForm['scheme']) => setForm({ ...form, scheme: v })}
         options=${[
           { value: 'internet-facing', label: 'Internet-facing', description: 'Listeners bind every address of the node.' },
           { value: 'internal', label: 'Internal', description: 'Listeners bind loopback only.' },
         ]} />
+      ${errors.scheme ? html`<p class="field-error">${errors.scheme}</p>` : null}
       <${RadioGroup} legend="IP address type" name="ipAddressType" value=${form.ipAddressType} onChange=${(v: LbForm['ipAddressType']) => setForm({ ...form, ipAddressType: v })}
         options=${[
           { value: 'ipv4', label: 'IPv4' },
           { value: 'dualstack', label: 'Dualstack', description: 'IPv4 and IPv6.' },
         ]} />
+      ${errors.ipAddressType ? html`<p class="field-error">${errors.ipAddressType}</p>` : null}
     </section>
     <section class="panel" aria-labelledby="lb-network">
       <h2 id="lb-network">Network mapping</h2>
       <p class="static-field"><span class="label">VPC</span> <code>vpc-local</code></p>
       <fieldset>
         <legend>Mappings</legend>
-        <label class="checkbox"><input type="checkbox" checked disabled /> <span>local (<code>subnet-local</code>) — this node</span></label>
+        <p class="hint">Albatross nodes play the part of Availability Zones and subnets. With none selected the load balancer runs on every node.</p>
+        ${(nodes.data ?? ['local']).map(
+          (n) => html`<label class="checkbox"><input type="checkbox" checked=${form.nodes.includes(n)}
+            onChange=${(e: Event) => setForm({ ...form, nodes: toggle(form.nodes, n, (e.target as HTMLInputElement).checked) })} />
+            <span>${n} (<code>subnet-${n}</code>)</span></label>`,
+        )}
+        ${errors.nodes ? html`<p class="field-error">${errors.nodes}</p>` : null}
       </fieldset>
     </section>
     <section class="panel" aria-labelledby="lb-sg">
@@ -171,26 +210,29 @@ function AlbForm(): VNode {
         ? html`<p class="loading">Loading…</p>`
         : securityGroups.data.length === 0
           ? html`<p class="empty">No security groups: the load balancer accepts every client.</p>`
-          : html`<fieldset><legend>Security groups</legend>${securityGroups.data.map((sg) => {
+          : html`<fieldset><legend>Select security groups</legend>${securityGroups.data.map((sg) => {
               const id = text(sg, 'groupId');
               return html`<label class="checkbox"><input type="checkbox" checked=${form.securityGroups.includes(id)}
-                onChange=${(e: Event) => setForm({ ...form, securityGroups: (e.target as HTMLInputElement).checked ? [...form.securityGroups, id] : form.securityGroups.filter((g) => g !== id) })} />
-                <span>${text(sg, 'groupName')} <code>${id}</code></span></label>`;
+                onChange=${(e: Event) => setForm({ ...form, securityGroups: toggle(form.securityGroups, id, (e.target as HTMLInputElement).checked) })} />
+                <span>${text(sg, 'groupName')} <code>${id}</code> <small>${rulesOf(sg).map(ruleText).join('; ') || 'no inbound rules'}</small></span></label>`;
             })}</fieldset>`}
+      ${errors.securityGroups ? html`<p class="field-error">${errors.securityGroups}</p>` : null}
+      ${creatingGroup
+        ? html`<${CreateSecurityGroupForm} inline initialRules=${[{ protocol: 'tcp', ports: listener.port, source: '0.0.0.0/0', description: '' }]}
+            onCancel=${() => setCreatingGroup(false)}
+            onCreated=${(id: string) => {
+              setCreatingGroup(false);
+              setForm({ ...form, securityGroups: [...form.securityGroups, id] });
+              securityGroups.reload();
+            }} />`
+        : html`<button type="button" onClick=${() => setCreatingGroup(true)}>Create new security group</button>`}
     </section>
     <section class="panel" aria-labelledby="lb-listeners">
       <h2 id="lb-listeners">Listeners and routing</h2>
-      <div class="row">
-        <${Field} label="Protocol">${(id: string) => html`<select id=${id} value=${form.protocol}><option value="HTTP">HTTP</option></select>`}<//>
-        <${Field} label="Port" error=${listenerError && /\bport\b/i.test(listenerError) ? listenerError : undefined}>${(id: string, d: string | undefined) => html`<input
-          id=${id} value=${form.port} inputmode="numeric" aria-describedby=${d}
-          onInput=${(e: Event) => setForm({ ...form, port: (e.target as HTMLInputElement).value })} />`}<//>
-        <${Field} label="Default action" hint="Forward to">${(id: string, d: string | undefined) => html`<select id=${id} aria-describedby=${d}
-          value=${form.targetGroupArn} onChange=${(e: Event) => setForm({ ...form, targetGroupArn: (e.target as HTMLSelectElement).value })}>
-          <option value="">Select a target group</option>
-          ${(groups.data ?? []).map((g) => html`<option value=${text(g, 'TargetGroupArn')}>${text(g, 'TargetGroupName')}</option>`)}
-        </select>`}<//>
-      </div>
+      <${ErrorAlert} error=${choices.error} />
+      ${choices.data === undefined
+        ? html`<p class="loading">Loading…</p>`
+        : html`<${ListenerFields} value=${listener} onChange=${setListener} choices=${choices.data} errors=${listenerFieldErrors} />`}
     </section>
     <section class="panel" aria-labelledby="lb-summary">
       <h2 id="lb-summary">Summary</h2>
@@ -198,8 +240,9 @@ function AlbForm(): VNode {
         <div><dt>Name</dt><dd>${form.name || '—'}</dd></div>
         <div><dt>Scheme</dt><dd>${form.scheme === 'internal' ? 'Internal' : 'Internet-facing'}</dd></div>
         <div><dt>IP address type</dt><dd>${form.ipAddressType === 'ipv4' ? 'IPv4' : 'Dualstack'}</dd></div>
-        <div><dt>Security groups</dt><dd>${form.securityGroups.join(', ') || 'None'}</dd></div>
-        <div><dt>Listener</dt><dd>${form.protocol}:${form.port} → ${form.targetGroupArn ? `forward to ${tgName(form.targetGroupArn)}` : '(no target group)'}</dd></div>
+        <div><dt>Network mapping</dt><dd>${form.nodes.join(', ') || 'Every node'}</dd></div>
+        <div><dt>Security groups</dt><dd>${form.securityGroups.map(groupName).join(', ') || 'None'}</dd></div>
+        <div><dt>Listener</dt><dd>${listenerSummary}</dd></div>
       </dl>
     </section>
     <${ErrorAlert} error=${error} title="The load balancer was not created." />
@@ -215,62 +258,3 @@ export function CreateLoadBalancer(): VNode {
   return chosen ? html`<${AlbForm} />` : html`<${ChooseType} onCreate=${() => setChosen(true)} />`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Details
-
-function actionText(a: Xml, groups: Xml[]): string {
-  const type = text(a, 'Type');
-  if (type === 'forward') {
-    const arns = [text(a, 'TargetGroupArn'), ...list(field(field(a, 'ForwardConfig'), 'TargetGroups')).map((t) => text(t, 'TargetGroupArn'))].filter(Boolean);
-    const names = [...new Set(arns)].map((arn) => text(groups.find((g) => text(g, 'TargetGroupArn') === arn), 'TargetGroupName') || arn);
-    return `Forward to ${names.join(', ')}`;
-  }
-  if (type === 'fixed-response') return `Return fixed response ${text(field(a, 'FixedResponseConfig'), 'StatusCode')}`;
-  if (type === 'redirect') return `Redirect to ${text(field(a, 'RedirectConfig'), 'Protocol')}:${text(field(a, 'RedirectConfig'), 'Port')}`;
-  return type;
-}
-
-export function LoadBalancerDetails({ name }: { name: string }): VNode {
-  const lb = usePoll(async () => {
-    const found = list(field(await call(ELB, 'DescribeLoadBalancers', { Names: [name] }), 'LoadBalancers'))[0];
-    if (found === undefined) throw new ApiError('LoadBalancerNotFound', `One or more load balancers not found: ${name}`, 400);
-    return found;
-  }, 5000, [name]);
-  const arn = text(lb.data, 'LoadBalancerArn');
-  const listeners = usePoll(async () => (arn === '' ? [] : list(field(await call(ELB, 'DescribeListeners', { LoadBalancerArn: arn }), 'Listeners'))), 5000, [arn]);
-  const groups = usePoll(describeTargetGroups, 0);
-  const [tab, setTab] = useState('Listeners');
-  const flash = useFlash();
-  return html`<section>
-    <p class="crumbs"><a href="#/load-balancers">Load balancers</a> › ${name}</p>
-    <h1>${name}</h1>
-    ${flash ? html`<${SuccessAlert}>${flash}<//>` : null}
-    <${ErrorAlert} error=${lb.error} />
-    ${lb.data === undefined
-      ? null
-      : html`<div>
-          <dl class="summary">
-            <div><dt>State</dt><dd>${text(field(lb.data, 'State'), 'Code')}</dd></div>
-            <div><dt>DNS name</dt><dd><code>${text(lb.data, 'DNSName')}</code></dd></div>
-            <div><dt>Scheme</dt><dd>${text(lb.data, 'Scheme')}</dd></div>
-            <div><dt>IP address type</dt><dd>${text(lb.data, 'IpAddressType')}</dd></div>
-            <div><dt>ARN</dt><dd><code>${arn}</code></dd></div>
-          </dl>
-          <${Tabs} label="Load balancer details" tabs=${['Listeners']} selected=${tab} onSelect=${setTab} />
-          <div role="tabpanel" aria-labelledby="tab-Listeners">
-            <${ErrorAlert} error=${listeners.error} />
-            ${listeners.data === undefined
-              ? html`<p class="loading">Loading…</p>`
-              : listeners.data.length === 0
-                ? html`<p class="empty">No listeners.</p>`
-                : html`<table aria-label="Listeners">
-                    <thead><tr><th scope="col">Protocol:Port</th><th scope="col">Default action</th></tr></thead>
-                    <tbody>${listeners.data.map(
-                      (l) => html`<tr><td>${text(l, 'Protocol')}:${text(l, 'Port')}</td>
-                        <td>${list(field(l, 'DefaultActions')).map((a) => actionText(a, groups.data ?? [])).join('; ')}</td></tr>`,
-                    )}</tbody>
-                  </table>`}
-          </div>
-        </div>`}
-  </section>`;
-}

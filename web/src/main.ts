@@ -4,8 +4,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { currentSession, signIn, signOut, whenSessionLost, type SessionInfo } from './api.ts';
 import { html } from './html.ts';
 import { ErrorAlert, Field, useRoute } from './ui.ts';
-import { CreateTargetGroup, TargetGroupDetails, TargetGroupList } from './target-groups.ts';
-import { CreateLoadBalancer, LoadBalancerDetails, LoadBalancerList } from './load-balancers.ts';
+import { CreateTargetGroup, TargetGroupList } from './target-groups.ts';
+import { TargetGroupDetails } from './target-group-details.ts';
+import { CreateLoadBalancer, LoadBalancerList } from './load-balancers.ts';
+import { LoadBalancerDetails } from './load-balancer-details.ts';
+import { CertificatesPage } from './certificates.ts';
+import { SecurityGroupDetails, SecurityGroupsPage } from './security-groups.ts';
 
 function SignIn({ onSignedIn, notice }: { onSignedIn: (s: SessionInfo) => void; notice: string | undefined }): VNode {
   const [id, setId] = useState('');
@@ -50,10 +54,20 @@ function Page({ route }: { route: string }): VNode {
     if (name !== undefined) return html`<${LoadBalancerDetails} name=${name} />`;
     return html`<${LoadBalancerList} />`;
   }
+  if (area === 'certificates') return html`<${CertificatesPage} />`;
+  if (area === 'security-groups') return name !== undefined ? html`<${SecurityGroupDetails} id=${name} />` : html`<${SecurityGroupsPage} />`;
   if (name === 'create') return html`<${CreateTargetGroup} />`;
   if (name !== undefined) return html`<${TargetGroupDetails} name=${name} />`;
   return html`<${TargetGroupList} />`;
 }
+
+/** The "Load Balancing" pane of the tutorial, plus the stores listeners and load balancers use. */
+const NAV: Array<[string, string]> = [
+  ['load-balancers', 'Load Balancers'],
+  ['target-groups', 'Target Groups'],
+  ['certificates', 'Certificates'],
+  ['security-groups', 'Security groups'],
+];
 
 function App(): VNode {
   const [session, setSession] = useState<SessionInfo | undefined | null>(null);
@@ -73,7 +87,7 @@ function App(): VNode {
       setSession(s);
     }} />`;
   }
-  const area = route.startsWith('/load-balancers') ? 'load-balancers' : 'target-groups';
+  const area = route.split('/')[1] ?? 'target-groups';
   return html`<div class="shell">
     <header class="top">
       <a class="brand" href="#/target-groups">Albatross</a>
@@ -87,8 +101,7 @@ function App(): VNode {
     <nav class="side" aria-label="Load Balancing">
       <h2>Load Balancing</h2>
       <ul>
-        <li><a href="#/load-balancers" aria-current=${area === 'load-balancers' ? 'page' : undefined}>Load Balancers</a></li>
-        <li><a href="#/target-groups" aria-current=${area === 'target-groups' ? 'page' : undefined}>Target Groups</a></li>
+        ${NAV.map(([path, label]) => html`<li><a href=${`#/${path}`} aria-current=${area === path ? 'page' : undefined}>${label}</a></li>`)}
       </ul>
     </nav>
     <main class="content"><${Page} route=${route} /></main>

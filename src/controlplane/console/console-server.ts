@@ -10,7 +10,8 @@
  * is signed here with SigV4 by the session's key and handed to the API server's own handler, so it
  * meets exactly the authentication, validation and actions a signed CLI request meets (a key
  * deleted meanwhile fails with InvalidClientTokenId). Sessions live in this process's memory and
- * expire after an hour idle or twelve hours in all; logout ends one at once.
+ * expire after an hour idle (only requests the page marks as the user's own count as use, not its
+ * polls) or twelve hours in all; logout ends one at once.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -36,7 +37,7 @@ export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 const MAX_SESSIONS = 1000;
 const MAX_LOGIN_BODY_BYTES = 4096;
 /** The services the bridge signs for (the API's SigV4 signing names). */
-const SERVICES = new Set(['elasticloadbalancing', 'iam', 'ec2']);
+const SERVICES = new Set(['elasticloadbalancing', 'iam', 'ec2', 'monitoring']);
 /** The region a console request is signed for; Albatross answers any. */
 const SIGNING_REGION = 'local';
 
@@ -46,6 +47,8 @@ export interface ConsoleServerOptions {
   /** The admin endpoint's API handler (`createApiHandler`); console requests are signed and passed to it. */
   api: (req: IncomingMessage, res: ServerResponse) => void;
   now?: () => number;
+  /** A session unused this long is gone (default SESSION_IDLE_MS). */
+  sessionIdleMs?: number;
   /** The console's files (index.html, style.css, dist/); default the package's `web/`. */
   webRoot?: string;
   log?: (line: string) => void;
@@ -81,6 +84,7 @@ function vendorFiles(): Record<string, string> {
     'preact.js': join(dirname(require.resolve('preact')), 'preact.module.js'),
     'hooks.js': join(dirname(require.resolve('preact/hooks')), 'hooks.module.js'),
     'htm.js': join(dirname(require.resolve('htm')), 'htm.module.js'),
+    'uplot.js': join(dirname(require.resolve('uplot')), 'uPlot.esm.js'),
   };
 }
 
@@ -158,6 +162,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 export class ConsoleServer {
   readonly #api: (req: IncomingMessage, res: ServerResponse) => void;
   readonly #now: () => number;
+  readonly #idleMs: number;
   readonly #webRoot: string;
   readonly #log: (line: string) => void;
   readonly #secrets: AccessKeySecrets;
@@ -168,6 +173,7 @@ export class ConsoleServer {
   constructor(opts: ConsoleServerOptions) {
     this.#api = opts.api;
     this.#now = opts.now ?? Date.now;
+    this.#idleMs = opts.sessionIdleMs ?? SESSION_IDLE_MS;
     this.#webRoot = opts.webRoot ?? defaultWebRoot;
     this.#log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.#secrets = new AccessKeySecrets(opts.store, opts.masterKey, this.#log);
@@ -222,6 +228,7 @@ export class ConsoleServer {
     let file: string | undefined;
     if (path === CONSOLE_PATH || path === `${CONSOLE_PATH}/`) file = join(this.#webRoot, 'index.html');
     else if (path === `${CONSOLE_PATH}/style.css`) file = join(this.#webRoot, 'style.css');
+    else if (path === `${CONSOLE_PATH}/monitoring.css`) file = join(this.#webRoot, 'monitoring.css');
     else if (path === `${CONSOLE_PATH}/favicon.svg`) file = join(this.#webRoot, 'favicon.svg');
     else {
       const app = APP_FILE.exec(path);
@@ -290,11 +297,11 @@ export class ConsoleServer {
   }
 
   #expired(s: Session, now: number): boolean {
-    return now - s.lastUsedAt > SESSION_IDLE_MS || now - s.createdAt > SESSION_MAX_MS;
+    return now - s.lastUsedAt > this.#idleMs || now - s.createdAt > SESSION_MAX_MS;
   }
 
-  /** The live session of the request's cookie (touched), or undefined. */
-  #session(req: IncomingMessage): Session | undefined {
+  /** The live session of the request's cookie (touched when `used`), or undefined. */
+  #session(req: IncomingMessage, used = true): Session | undefined {
     const id = readCookie(req, SESSION_COOKIE);
     if (id === undefined) return undefined;
     const s = this.#sessions.get(id);
@@ -304,7 +311,7 @@ export class ConsoleServer {
       this.#sessions.delete(id);
       return undefined;
     }
-    s.lastUsedAt = now;
+    if (used) s.lastUsedAt = now;
     return s;
   }
 
@@ -328,7 +335,7 @@ export class ConsoleServer {
   }
 
   #sessionInfo(s: Session): { accessKeyId: string; csrfToken: string; expiresAt: string } {
-    const expiresAt = Math.min(s.lastUsedAt + SESSION_IDLE_MS, s.createdAt + SESSION_MAX_MS);
+    const expiresAt = Math.min(s.lastUsedAt + this.#idleMs, s.createdAt + SESSION_MAX_MS);
     return { accessKeyId: s.accessKeyId, csrfToken: s.csrfToken, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -395,7 +402,7 @@ export class ConsoleServer {
   // The bridge to the API
 
   async #bridge(req: IncomingMessage, res: ServerResponse, service: string): Promise<void> {
-    const s = this.#session(req);
+    const s = this.#session(req, req.headers['x-console-activity'] === 'user');
     if (s === undefined) {
       req.resume();
       return sendError(res, 401, 'SessionExpired', 'Your console session has expired; sign in again.');
