@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, parseLuaOutput, perSecond, type ConnectSample, type FailoverFigures, type Timeline } from './lib/failover-analysis.ts';
 import { allFailoverPeers, type FailoverPeer } from './lib/failover-peers.ts';
-import { benchDir, fail, Harness, hasCommand, intOption, machineInfo, preflightCommon, repoDir } from './lib/harness.ts';
+import { benchDir, fail, Harness, hasCommand, intOption, machineInfo, preflightCommon, repoDir, runBench } from './lib/harness.ts';
 import { SkipPeer, type PeerContext, type Target } from './lib/peers.ts';
 import { freePorts, httpGet, killGroup, signalGroup, sleep, startServer, untrackGroup, waitReady, type ServerProc } from './lib/procs.ts';
 import { table, type RunCpu } from './lib/report.ts';
@@ -536,13 +536,4 @@ async function main(): Promise<number> {
   return done.length > 0 ? 0 : 1;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  console.error(`\nbench: ${(err as Error).stack ?? String(err)}`);
-  code = 1;
-} finally {
-  await harness.finish();
-}
-process.exit(code);
+await runBench(main, () => harness.finish());

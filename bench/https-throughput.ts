@@ -18,10 +18,11 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAb, type AbResult } from './lib/ab.ts';
-import { benchDir, fail, Harness, intOption, machineInfo, preflightCommon, repoDir } from './lib/harness.ts';
+import { benchDir, fail, Harness, intOption, machineInfo, preflightCommon, repoDir, runBench } from './lib/harness.ts';
+import { failedRun, measureWrk } from './lib/measure.ts';
 import { allHttpsPeers, defaultHttpsPeers, SSL_POLICY, type HttpsPeer, type HttpsPeerContext } from './lib/https-peers.ts';
 import { SkipPeer, type StartedPeer, type Target } from './lib/peers.ts';
-import { freePorts, sleep, startServer, waitReady } from './lib/procs.ts';
+import { freePorts, sleep } from './lib/procs.ts';
 import { median, summarize, table, type RunCpu, type RunRecord, type Spread } from './lib/report.ts';
 import { makeSelfSignedCert, negotiated } from './lib/tls.ts';
 import { closeWindow, openWindow } from './lib/window.ts';
@@ -193,34 +194,9 @@ harness.install();
 
 // ------------------------------------------------------------------ measuring
 
-async function measureKeepAlive(peer: HttpsPeer, started: StartedPeer, round: number, position: number): Promise<RunRecord> {
-  const wrkOpts = { port: started.port, path: '/status', connections: o.connections, threads: 1, cpu: loadCpu, scheme: 'https' as const };
-  const rec: RunRecord = {
-    round, peer: peer.name, position, startedAt: new Date().toISOString(), windowS: 0, wrk: null, cpu: null,
-    proxyUsPerReq: null, targetsUsPerReq: null, rpsPerProxyCore: null,
-  };
-  try {
-    if (o.warmupS > 0) await runWrk({ ...wrkOpts, durationS: o.warmupS });
-  } catch (err) {
-    rec.failure = `warm-up: ${(err as Error).message}`;
-    return rec;
-  }
-  const w = openWindow();
-  try {
-    rec.wrk = await runWrk({ ...wrkOpts, durationS: o.durationS });
-  } catch (err) {
-    rec.failure = (err as Error).message;
-    return rec;
-  }
-  const c = closeWindow(w, { proxyPid: started.proc?.pid ?? null, targetPids: targetPids(), loadSeconds: rec.wrk.wrkCpuSeconds });
-  rec.windowS = c.windowS;
-  rec.cpu = c.cpu;
-  if (rec.wrk.requests > 0) {
-    rec.proxyUsPerReq = c.proxyS === null ? null : (c.proxyS / rec.wrk.requests) * 1e6;
-    rec.targetsUsPerReq = (c.targetsS / rec.wrk.requests) * 1e6;
-  }
-  if (c.proxyS) rec.rpsPerProxyCore = rec.wrk.requestsPerSec / (c.proxyS / c.windowS);
-  return rec;
+function measureKeepAlive(peer: HttpsPeer, started: StartedPeer, round: number, position: number): Promise<RunRecord> {
+  const wrk = { port: started.port, path: '/status', connections: o.connections, threads: 1, cpu: loadCpu, scheme: 'https' as const };
+  return measureWrk({ round, peer: peer.name, position }, wrk, o, { proxyPid: started.proc?.pid ?? null, targetPids: harness.targetPids() });
 }
 
 async function measureHandshakes(peer: HttpsPeer, started: StartedPeer, round: number, position: number): Promise<HandshakeRun> {
@@ -247,16 +223,12 @@ async function measureHandshakes(peer: HttpsPeer, started: StartedPeer, round: n
     rec.failure = (err as Error).message;
     return rec;
   }
-  const c = closeWindow(w, { proxyPid: started.proc?.pid ?? null, targetPids: targetPids(), loadSeconds: rec.ab.abCpuSeconds });
+  const c = closeWindow(w, { proxyPid: started.proc?.pid ?? null, targetPids: harness.targetPids(), loadSeconds: rec.ab.abCpuSeconds });
   rec.windowS = c.windowS;
   rec.cpu = c.cpu;
   if (rec.ab.complete > 0 && c.proxyS !== null) rec.proxyUsPerConn = (c.proxyS / rec.ab.complete) * 1e6;
   if (c.proxyS) rec.connPerProxyCore = rec.ab.requestsPerSec / (c.proxyS / c.windowS);
   return rec;
-}
-
-function targetPids(): number[] {
-  return harness.servers.filter((s) => s.name.startsWith('target')).map((s) => s.pid);
 }
 
 // ------------------------------------------------------------------ report
@@ -387,25 +359,15 @@ async function main(): Promise<number> {
   console.log(`temp:       ${harness.tmpDir}\n`);
 
   const cert = makeSelfSignedCert(join(harness.tmpDir, 'tls'));
-  const ports = await freePorts(2 + o.peers.length);
-  targets = [
-    { name: 'backend-1', port: ports[0]! },
-    { name: 'backend-2', port: ports[1]! },
-  ];
-  for (const t of targets) {
-    harness.servers.push(startServer(`target ${t.name}`, process.execPath, [join(benchDir, 'target.mjs'), String(t.port), t.name], {
-      cpu: serverCpu,
-      logPath: join(harness.tmpDir, `${t.name}.log`),
-    }));
-  }
-  for (const [i, t] of targets.entries()) await waitReady(t.port, [t.name], 10_000, harness.servers[i]!);
+  targets = await harness.startTargets(join(benchDir, 'target.mjs'), serverCpu);
+  const ports = await freePorts(o.peers.length);
   console.log(`targets: ${targets.map((t) => `${t.name} :${t.port}`).join(', ')}; certificate: self-signed RSA-2048 (${cert.certFile})`);
 
   const ctx: HttpsPeerContext = { repoDir, benchDir, tmpDir: harness.tmpDir, targets, serverCpu, albatrossCli: o.albatrossCli, cert };
   const live: { peer: HttpsPeer; started: StartedPeer }[] = [];
   for (const [i, peer] of o.peers.entries()) {
     try {
-      const started = await peer.start(ctx, ports[2 + i]!);
+      const started = await peer.start(ctx, ports[i]!);
       if (started.proc) harness.servers.unshift(started.proc);
       const tls = negotiated(started.port);
       live.push({ peer, started });
@@ -432,10 +394,7 @@ async function main(): Promise<number> {
     for (const [position, { peer, started }] of order.entries()) {
       const gone = started.proc?.exit != null ? `${peer.name} is no longer running (exit ${started.proc.exit}); see ${started.proc.logPath}` : null;
       if (runKeepAlive) {
-        const rec = gone
-          ? { round, peer: peer.name, position, startedAt: new Date().toISOString(), windowS: 0, wrk: null, cpu: null,
-              proxyUsPerReq: null, targetsUsPerReq: null, rpsPerProxyCore: null, failure: gone }
-          : await measureKeepAlive(peer, started, round, position);
+        const rec = gone ? failedRun({ round, peer: peer.name, position }, gone) : await measureKeepAlive(peer, started, round, position);
         keepAliveRuns.push(rec);
         console.log(keepAliveLine(rec));
         await sleep(500);
@@ -501,13 +460,4 @@ async function main(): Promise<number> {
   return [...keepAliveRuns, ...handshakeRuns].some((r) => ('wrk' in r ? r.wrk : r.ab)) ? 0 : 1;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  console.error(`\nbench: ${(err as Error).stack ?? String(err)}`);
-  code = 1;
-} finally {
-  await harness.finish();
-}
-process.exit(code);
+await runBench(main, () => harness.finish());

@@ -12,19 +12,15 @@
  * Run from the repository root:  npm run bench -- [options]   (see --help and bench/README.md)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { coreUsage, snapshot, topProcesses, treeCpuSeconds } from './lib/cpu.ts';
+import { benchDir, fail, intOption, preflightCommon, repoDir, runBench } from './lib/harness.ts';
+import { failedRun, measureWrk } from './lib/measure.ts';
 import { allPeers, SkipPeer, type Peer, type PeerContext, type StartedPeer, type Target } from './lib/peers.ts';
 import { freePorts, killAllGroupsSync, killGroup, sleep, startServer, waitReady, type ServerProc } from './lib/procs.ts';
-import { cpuTable, runLine, summarize, throughputTable, type RunRecord } from './lib/report.ts';
-import { runWrk } from './lib/wrk.ts';
-
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const repoDir = dirname(benchDir);
+import { cpuTable, runLine, summarize, throughputTable, warnings, type RunRecord } from './lib/report.ts';
 
 const HELP = `Usage: npm run bench -- [options]
        node --import tsx bench/proxy-throughput.ts [options]   (from the repository root)
@@ -62,11 +58,6 @@ interface Options {
   keepTmp: boolean;
 }
 
-function fail(msg: string): never {
-  console.error(`bench: ${msg}`);
-  process.exit(2);
-}
-
 function parseOptions(argv: string[]): Options {
   let values;
   try {
@@ -95,11 +86,6 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(HELP);
     process.exit(0);
   }
-  const int = (name: string, v: string, min: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min} (got "${v}")`);
-    return n;
-  };
   let peers = allPeers;
   if (values.only !== undefined) {
     const names = values.only.split(',').map((s) => s.trim()).filter(Boolean);
@@ -111,13 +97,13 @@ function parseOptions(argv: string[]): Options {
   }
   if (values.pin !== 'split' && values.pin !== 'none') fail(`--pin must be "split" or "none" (got "${values.pin}")`);
   if (!values.path.startsWith('/')) fail('--path must start with /');
-  const threads = int('threads', values.threads, 1);
-  const connections = int('connections', values.connections, 1);
+  const threads = intOption('threads', values.threads, 1);
+  const connections = intOption('connections', values.connections, 1);
   if (connections < threads) fail('--connections must be >= --threads (wrk needs one connection per thread)');
   return {
-    durationS: int('duration', values.duration, 1),
-    warmupS: int('warmup', values.warmup, 0),
-    rounds: int('rounds', values.rounds, 1),
+    durationS: intOption('duration', values.duration, 1),
+    warmupS: intOption('warmup', values.warmup, 0),
+    rounds: intOption('rounds', values.rounds, 1),
     connections,
     threads,
     path: values.path,
@@ -128,23 +114,10 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-function hasCommand(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function preflight(o: Options): void {
-  if (process.platform !== 'linux' || !existsSync('/proc/stat')) fail('needs Linux (/proc) for the CPU accounting');
-  if (!hasCommand('wrk')) fail('wrk not found (apt-get install -y wrk)');
-  if (o.pin === 'split') {
-    if (!hasCommand('taskset')) fail('taskset not found (util-linux); or use --pin none');
-    if (os.cpus().length < 2) fail(`split pinning needs 2 CPUs, this machine has ${os.cpus().length}; use --pin none`);
-  }
-}
-
 // ------------------------------------------------------------------ run state and cleanup
 
 const o = parseOptions(process.argv.slice(2));
-preflight(o);
+preflightCommon(o.pin, [{ cmd: 'wrk', hint: 'apt-get install -y wrk' }]);
 
 const serverCpu = o.pin === 'split' ? '0' : null;
 const wrkCpu = o.pin === 'split' ? '1' : null;
@@ -226,69 +199,10 @@ setTimeout(() => abort(`exceeded the time budget of ${budgetS} s`, 124), budgetS
 
 // ------------------------------------------------------------------ measuring
 
-async function measure(peer: Peer, started: StartedPeer, round: number, position: number): Promise<RunRecord> {
-  const wrkOpts = { port: started.port, path: o.path, connections: o.connections, threads: o.threads, cpu: wrkCpu };
-  const record: RunRecord = {
-    round,
-    peer: peer.name,
-    position,
-    startedAt: new Date().toISOString(),
-    windowS: 0,
-    wrk: null,
-    cpu: null,
-    proxyUsPerReq: null,
-    targetsUsPerReq: null,
-    rpsPerProxyCore: null,
-  };
-  if (o.warmupS > 0) {
-    try {
-      await runWrk({ ...wrkOpts, durationS: o.warmupS });
-    } catch (err) {
-      record.failure = `warm-up: ${(err as Error).message}`;
-      return record;
-    }
-  }
-  const before = snapshot();
-  const driver0 = process.cpuUsage();
-  try {
-    record.wrk = await runWrk({ ...wrkOpts, durationS: o.durationS });
-  } catch (err) {
-    record.failure = (err as Error).message;
-    return record;
-  }
-  const after = snapshot();
-  const driverCpu = process.cpuUsage(driver0);
-  const windowS = Number(after.at - before.at) / 1e9;
-  record.windowS = windowS;
-
+function measure(peer: Peer, started: StartedPeer, round: number, position: number): Promise<RunRecord> {
+  const wrk = { port: started.port, path: o.path, connections: o.connections, threads: o.threads, cpu: wrkCpu };
   const targetPids = servers.filter((s) => s.name.startsWith('target')).map((s) => s.pid);
-  const proxyS = started.proc ? treeCpuSeconds([started.proc.pid], before, after) : null;
-  const targetsS = treeCpuSeconds(targetPids, before, after);
-  const wrkS = Number.isFinite(record.wrk.wrkCpuSeconds) ? record.wrk.wrkCpuSeconds : 0;
-  const driverS = (driverCpu.user + driverCpu.system) / 1e6;
-  const cores = coreUsage(before, after);
-  const otherS = cores.busySeconds - (proxyS ?? 0) - targetsS - wrkS - driverS;
-  record.cpu = {
-    proxy: proxyS === null ? null : proxyS / windowS,
-    targets: targetsS / windowS,
-    wrk: wrkS / windowS,
-    driver: driverS / windowS,
-    other: Math.max(0, otherS / windowS), // tick rounding can make it slightly negative
-    // wrk (a child of a short-lived sh) has exited by now, so it cannot show up here.
-    otherTop: topProcesses([process.pid, ...targetPids, ...(started.proc ? [started.proc.pid] : [])], before, after).map(
-      (p) => ({ pid: p.pid, comm: p.comm, cores: p.seconds / windowS }),
-    ),
-    forks: after.forks - before.forks,
-    coreBusy: cores.busy,
-    coreSteal: cores.steal,
-  };
-  const reqs = record.wrk.requests;
-  if (reqs > 0) {
-    record.proxyUsPerReq = proxyS === null ? null : (proxyS / reqs) * 1e6;
-    record.targetsUsPerReq = (targetsS / reqs) * 1e6;
-  }
-  if (proxyS) record.rpsPerProxyCore = record.wrk.requestsPerSec / (proxyS / windowS);
-  return record;
+  return measureWrk({ round, peer: peer.name, position }, wrk, o, { proxyPid: started.proc?.pid ?? null, targetPids });
 }
 
 // ------------------------------------------------------------------ main
@@ -350,11 +264,7 @@ async function main(): Promise<number> {
     const order = [...live.slice(shift), ...live.slice(0, shift)];
     for (const [position, { peer, started }] of order.entries()) {
       if (started.proc?.exit != null) {
-        const rec: RunRecord = {
-          round, peer: peer.name, position, startedAt: new Date().toISOString(), windowS: 0, wrk: null, cpu: null,
-          proxyUsPerReq: null, targetsUsPerReq: null, rpsPerProxyCore: null,
-          failure: `${peer.name} is no longer running (exit ${started.proc.exit}); see ${started.proc.logPath}`,
-        };
+        const rec = failedRun({ round, peer: peer.name, position }, `${peer.name} is no longer running (exit ${started.proc.exit}); see ${started.proc.logPath}`);
         runs.push(rec);
         console.log(runLine(rec, o.rounds));
         continue;
@@ -373,17 +283,7 @@ async function main(): Promise<number> {
   console.log(cpuTable(sums));
 
   // Sanity checks and the goal.
-  const notes: string[] = [];
-  const otherMax = Math.max(0, ...runs.map((r) => r.cpu?.other ?? 0));
-  if (otherMax > 0.1) notes.push(`WARNING: "other" CPU reached ${otherMax.toFixed(2)} core(s): something else was busy; don't trust this run.`);
-  const stealMax = Math.max(0, ...runs.flatMap((r) => r.cpu?.coreSteal ?? []));
-  if (stealMax > 0.02) notes.push(`WARNING: CPU steal reached ${(stealMax * 100).toFixed(1)} % on a core.`);
-  const wrkMax = Math.max(0, ...runs.map((r) => r.cpu?.wrk ?? 0));
-  if (wrkMax > 0.9) notes.push(`WARNING: wrk used ${wrkMax.toFixed(2)} of its core: the load generator may be the limit.`);
-  const errored = sums.filter((s) => s.errors > 0).map((s) => `${s.peer} (${s.errors})`);
-  if (errored.length > 0) notes.push(`WARNING: errors (socket errors or non-2xx/3xx) from ${errored.join(', ')}.`);
-  const failed = runs.filter((r) => !r.wrk);
-  if (failed.length > 0) notes.push(`WARNING: ${failed.length} run(s) failed: ${failed.map((r) => `${r.peer}/round ${r.round}`).join(', ')}.`);
+  const notes = warnings(runs, sums);
   const alb = sums.find((s) => s.peer === 'albatross');
   if (alb?.xNginx != null) {
     notes.push(`Albatross: ${alb.xNginx.toFixed(2)}x nginx (goal >= 0.50x): ${alb.xNginx >= 0.5 ? 'MET' : 'not met'}.`);
@@ -400,15 +300,8 @@ async function main(): Promise<number> {
   return runs.some((r) => r.wrk) ? 0 : 1;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  console.error(`\nbench: ${(err as Error).stack ?? String(err)}`);
-  code = 1;
-} finally {
+await runBench(main, async () => {
   // Proxies first, then the targets.
   for (const s of servers) await killGroup(s);
   removeTmp();
-}
-process.exit(code);
+});

@@ -18,15 +18,12 @@
  * rounds, medians, CPU per request from /proc. Run from the repository root, after `npm run build`:
  *   node --import tsx bench/rules.ts [options]   (see --help)
  */
-import os from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AdminApi } from './lib/admin-api.ts';
-import { caseLine, caseOptionHelp, cpuDelta, caseOptionSpec, caseSummaries, caseTable, ratio, readCaseOptions, runRounds, startTargets, warnings, type Case } from './lib/cases.ts';
-import { benchDir, fail, Harness, machineInfo, preflightCommon, repoDir } from './lib/harness.ts';
-import { albatrossYaml, nginxProxy, SkipPeer, startAlbatrossApplied, startNginx, type PeerContext, type StartedPeer, type Target } from './lib/peers.ts';
-import { freePorts, httpGet, signalGroup, sleep, type ServerProc } from './lib/procs.ts';
-import type { RunRecord } from './lib/report.ts';
+import { CaseBench, caseOptionHelp, cpuDelta, ratio, type CaseServer } from './lib/cases.ts';
+import { runBench } from './lib/harness.ts';
+import { albatrossYaml, nginxProxy, SkipPeer, startAlbatrossApplied, startNginx, type StartedPeer } from './lib/peers.ts';
+import { httpGet, sleep, type ServerProc } from './lib/procs.ts';
 
 const RULES = 100;
 const PATH = `/api/v${RULES}/items`;
@@ -44,42 +41,14 @@ ${caseOptionHelp}
 Quick check:  node --import tsx bench/rules.ts --rounds 1 --duration 3
 `;
 
-let values;
-try {
-  ({ values } = parseArgs({ args: process.argv.slice(2), options: caseOptionSpec, strict: true, allowPositionals: false }));
-} catch (err) {
-  fail(`${(err as Error).message}\n\n${HELP}`);
-}
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-const o = readCaseOptions(values);
-preflightCommon(o.pin, [{ cmd: 'wrk', hint: 'apt-get install -y wrk' }]);
-
-const serverCpu = o.pin === 'split' ? '0' : null;
-const wrkCpu = o.pin === 'split' ? '1' : null;
-const runs: RunRecord[] = [];
-let cases: Case[] = [];
-let targets: Target[] = [];
-const skipped: { name: string; why: string }[] = [];
-const wrkCommand = `${wrkCpu ? `taskset -c ${wrkCpu} ` : ''}wrk -t1 -c${o.connections} -d${o.durationS}s -H 'Host: ${HOST_HEADER}' --latency http://127.0.0.1:PORT${PATH}`;
-
-const harness: Harness = new Harness({
+const bench = new CaseBench({
   name: 'rules',
-  keepTmp: o.keepTmp,
-  budgetS: 180 + o.rounds * 4 * (o.warmupS + o.durationS + 45),
-  document: (partial) =>
-    runs.length === 0 && partial
-      ? null
-      : {
-          bench: 'rules', partial, startedAt: harness.startedAt.toISOString(), finishedAt: new Date().toISOString(),
-          options: o, pinning: { servers: serverCpu ?? 'none', wrk: wrkCpu ?? 'none' }, wrkCommand, rules: RULES,
-          machine: machineInfo(), targets, cases: cases.map(({ name, what, port, path, headers }) => ({ name, what, port, path, headers })),
-          skipped, summary: caseSummaries(cases, runs), runs,
-        },
+  help: HELP,
+  path: PATH,
+  headersShown: `-H 'Host: ${HOST_HEADER}'`,
+  budget: { cases: 4, slackS: 45 },
+  document: () => ({ rules: RULES }),
 });
-harness.install();
 
 /** nginx's equivalent of the rules: regex locations in priority order, host rules in a `*.example.com` server. */
 function ruleServers(listen: string): string {
@@ -156,82 +125,42 @@ async function checkAnswers(name: string, port: number, withRules: boolean): Pro
   throw new SkipPeer(`${name} does not answer as its rules say: ${last}`);
 }
 
-async function main(): Promise<number> {
-  console.log(`Albatross rules bench — ${harness.startedAt.toISOString()}`);
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, kernel ${os.release()}, node ${process.version}`);
-  console.log(`load:    ${wrkCommand} (+${o.warmupS} s warm-up), ${o.rounds} round(s)`);
-  console.log(`temp:    ${harness.tmpDir}\n`);
-
-  targets = await startTargets(harness, join(benchDir, 'lib/any-path-target.mjs'), serverCpu);
-  console.log(`targets: ${targets.map((t) => `${t.name} :${t.port}`).join(', ')} (lib/any-path-target.mjs)`);
-  const ctx: PeerContext = { repoDir, benchDir, tmpDir: harness.tmpDir, targets, serverCpu, albatrossCli: o.albatrossCli };
-  const ports = await freePorts(4);
-  const by = 'bench/rules.ts';
-  const wanted: { name: string; what: string; rules: boolean; start: (port: number) => Promise<StartedPeer>; prepare?: (p: StartedPeer) => Promise<void> }[] = [
-    { name: `nginx-${RULES}`, what: `nginx, ${RULES} regex locations`, rules: true, start: (port) => startNginx(ctx, port, { dirName: 'nginx-rules', by, servers: ruleServers }) },
-    { name: 'nginx-0', what: 'nginx, location / only', rules: false, start: (port) => startNginx(ctx, port, { dirName: 'nginx-plain', by }) },
-    {
-      name: `albatross-${RULES}`, what: `Albatross, ${RULES} rules`, rules: true,
-      start: (port) => startAlbatrossApplied(ctx, port, join(harness.tmpDir, 'albatross-rules'), albatrossYaml(targets, port)),
-      prepare: (p) => addRules(p.proc!, join(harness.tmpDir, 'albatross-rules')),
+/** A server for one case; `rules`: whether it has the rules (then rule 99 must answer as well). */
+function ruleCase(name: string, what: string, rules: boolean, start: (port: number) => Promise<StartedPeer>, prepare?: (p: StartedPeer) => Promise<void>): CaseServer {
+  return {
+    names: [name],
+    start,
+    cases: async (p) => {
+      await prepare?.(p);
+      await checkAnswers(name, p.port, rules);
+      return [{ name, what, headers: [`Host: ${HOST_HEADER}`] }];
     },
-    { name: 'albatross-0', what: 'Albatross, default action only', rules: false, start: (port) => startAlbatrossApplied(ctx, port, join(harness.tmpDir, 'albatross-plain'), albatrossYaml(targets, port)) },
-  ];
-  for (const [i, w] of wanted.entries()) {
-    let started: StartedPeer | undefined;
-    try {
-      started = await w.start(ports[i]!);
-      harness.servers.unshift(started.proc!);
-      await w.prepare?.(started);
-      await checkAnswers(w.name, started.port, w.rules);
-      cases.push({ name: w.name, what: w.what, port: started.port, proc: started.proc!, path: PATH, headers: [`Host: ${HOST_HEADER}`] });
-      console.log(`case:    ${w.name.padEnd(13)} :${started.port}  ${started.version}`);
-      if (started.note) console.log(`         note: ${started.note}`);
-    } catch (err) {
-      if (!(err instanceof SkipPeer)) throw err;
-      // A skipped case must not stay up (and busy) while the others are measured.
-      if (started?.proc) signalGroup(started.proc.pid, 'SIGKILL');
-      skipped.push({ name: w.name, why: err.message.split('\n')[0]! });
-      console.log(`SKIP:    ${w.name.padEnd(13)} ${err.message.replace(/\n/g, '\n         ')}`);
-    }
-  }
-  if (cases.length === 0) {
-    console.error('\nbench: nothing could be started; nothing to measure');
-    return 1;
-  }
+  };
+}
 
-  const targetPids = harness.servers.filter((s) => s.name.startsWith('target')).map((s) => s.pid);
-  console.log(`\nmeasuring ${cases.length} case(s) × ${o.rounds} round(s): about ${Math.ceil(o.rounds * cases.length * (o.warmupS + o.durationS + 0.7))} s\n`);
-  const width = Math.max(...cases.map((c) => c.name.length));
-  await runRounds(cases, o, wrkCpu, targetPids, (r) => {
-    runs.push(r);
-    console.log(caseLine(r, o.rounds, width));
+async function main(): Promise<number> {
+  bench.printHeader();
+  const ctx = await bench.startTargets('lib/any-path-target.mjs', ' (lib/any-path-target.mjs)');
+  const { tmpDir } = bench.harness;
+  const albatross = (dir: string) => (port: number) => startAlbatrossApplied(ctx, port, join(tmpDir, dir), albatrossYaml(ctx.targets, port));
+  const by = 'bench/rules.ts';
+  const started = await bench.startCases([
+    ruleCase(`nginx-${RULES}`, `nginx, ${RULES} regex locations`, true, (port) => startNginx(ctx, port, { dirName: 'nginx-rules', by, servers: ruleServers })),
+    ruleCase('nginx-0', 'nginx, location / only', false, (port) => startNginx(ctx, port, { dirName: 'nginx-plain', by })),
+    ruleCase(`albatross-${RULES}`, `Albatross, ${RULES} rules`, true, albatross('albatross-rules'), (p) => addRules(p.proc!, join(tmpDir, 'albatross-rules'))),
+    ruleCase('albatross-0', 'Albatross, default action only', false, albatross('albatross-plain')),
+  ]);
+  if (!started) return 1;
+  await bench.measureRounds();
+
+  return bench.report(`${RULES} rules, the last one matching`, `nginx-${RULES}`, (sums) => {
+    const r = (a: string, b: string): string => ratio(sums, a, b)?.toFixed(2) ?? '–';
+    return [
+      `Albatross ÷ nginx, ${RULES} rules: ${r(`albatross-${RULES}`, `nginx-${RULES}`)}x;  no rules: ${r('albatross-0', 'nginx-0')}x.`,
+      `${RULES} rules ÷ no rules: Albatross ${r(`albatross-${RULES}`, 'albatross-0')}x, nginx ${r(`nginx-${RULES}`, 'nginx-0')}x.`,
+      `Proxy CPU per request, ${RULES} rules − no rules: Albatross ${cpuDelta(sums, `albatross-${RULES}`, 'albatross-0')}, nginx ${cpuDelta(sums, `nginx-${RULES}`, 'nginx-0')}.`,
+    ];
   });
-
-  const sums = caseSummaries(cases, runs);
-  console.log(`\n${RULES} rules, the last one matching (${o.rounds} round(s); medians, [min–max] over rounds)\n`);
-  console.log(caseTable(sums, `nginx-${RULES}`));
-  const r = (a: string, b: string): string => ratio(sums, a, b)?.toFixed(2) ?? '–';
-  const notes = [
-    `Albatross ÷ nginx, ${RULES} rules: ${r(`albatross-${RULES}`, `nginx-${RULES}`)}x;  no rules: ${r('albatross-0', 'nginx-0')}x.`,
-    `${RULES} rules ÷ no rules: Albatross ${r(`albatross-${RULES}`, 'albatross-0')}x, nginx ${r(`nginx-${RULES}`, 'nginx-0')}x.`,
-    `Proxy CPU per request, ${RULES} rules − no rules: Albatross ${cpuDelta(sums, `albatross-${RULES}`, 'albatross-0')}, nginx ${cpuDelta(sums, `nginx-${RULES}`, 'nginx-0')}.`,
-    ...warnings(runs, sums),
-    ...skipped.map((s) => `skipped ${s.name}: ${s.why}`),
-  ];
-  console.log(`\n${notes.join('\n')}`);
-  const file = harness.complete();
-  if (file) console.log(`\nraw results: ${file}`);
-  return runs.some((x) => x.wrk) ? 0 : 1;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (err) {
-  console.error(`\nbench: ${(err as Error).stack ?? String(err)}`);
-  code = 1;
-} finally {
-  await harness.finish();
-}
-process.exit(code);
+await runBench(main, () => bench.harness.finish());

@@ -1,7 +1,8 @@
 /**
  * The admin API of an `albatross serve` the bench started, for what `apply` files cannot say
- * (listener rules): the admin port read from serve's log, the `initial` access key from
- * `<data-dir>/admin-credentials`, and Query requests signed with SigV4 as the AWS CLI signs them.
+ * (listener rules) and for the console's sign-in: the admin port read from serve's log, the
+ * `initial` access key from `<data-dir>/admin-credentials`, and Query requests signed with SigV4
+ * as the AWS CLI signs them.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,9 +12,9 @@ import { HOST, sleep, type ServerProc } from './procs.ts';
 
 export class AdminApi {
   private constructor(
-    private readonly port: number,
-    private readonly keyId: string,
-    private readonly secret: string,
+    readonly port: number,
+    readonly keyId: string,
+    readonly secret: string,
   ) {}
 
   /** Waits (up to `timeoutMs`) for serve to print its admin endpoint, then reads its access key. */

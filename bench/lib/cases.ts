@@ -1,20 +1,21 @@
 /**
- * What rules.ts and stickiness.ts share. A "case" is a running server plus the wrk request to
- * send it (path, headers); one server may serve several cases. Each case is measured the way
- * proxy-throughput.ts measures a peer: a warm-up wrk, then the measured wrk inside a CPU window,
- * every case once per round with the order rotated each round, medians over rounds.
+ * What rules.ts, stickiness.ts and console-open.ts share. A "case" is a running server plus the
+ * wrk request to send it (path, headers); one server may serve several cases. Each case is
+ * measured the way proxy-throughput.ts measures a peer (measure.ts), every case once per round
+ * with the order rotated each round, medians over rounds. CaseBench holds a run: options,
+ * harness, targets, cases, runs, and prints the header, the progress lines, the table and notes.
  */
+import os from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Harness } from './harness.ts';
-import { fail, intOption, repoDir } from './harness.ts';
-import type { Target } from './peers.ts';
-import { freePorts, sleep, startServer, waitReady, type ServerProc } from './procs.ts';
-import { summarize, table, type PeerSummary, type RunRecord } from './report.ts';
-import { closeWindow, openWindow } from './window.ts';
-import { runWrk } from './wrk.ts';
+import { parseArgs } from 'node:util';
+import { benchDir, fail, Harness, intOption, machineInfo, preflightCommon, repoDir } from './harness.ts';
+import { failedRun, measureWrk } from './measure.ts';
+import { SkipPeer, type PeerContext, type StartedPeer, type Target } from './peers.ts';
+import { freePorts, signalGroup, sleep, type ServerProc } from './procs.ts';
+import { fix, int, summarize, table, warnings, type PeerSummary, type RunRecord } from './report.ts';
 
 /** parseArgs options every case bench takes. */
-export const caseOptionSpec = {
+const caseOptionSpec = {
   duration: { type: 'string', default: '10' },
   warmup: { type: 'string', default: '2' },
   rounds: { type: 'string', default: '3' },
@@ -44,9 +45,18 @@ export interface CaseOptions {
   keepTmp: boolean;
 }
 
-export function readCaseOptions(values: {
-  duration: string; warmup: string; rounds: string; connections: string; pin: string; 'albatross-cli': string; 'keep-tmp': boolean;
-}): CaseOptions {
+/** The case options from `argv`; `--help` prints `help` and exits 0, bad options exit 2. */
+function parseCaseOptions(argv: string[], help: string): CaseOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: caseOptionSpec, strict: true, allowPositionals: false }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${help}`);
+  }
+  if (values.help) {
+    process.stdout.write(help);
+    process.exit(0);
+  }
   if (values.pin !== 'split' && values.pin !== 'none') fail(`--pin must be "split" or "none" (got "${values.pin}")`);
   return {
     durationS: intOption('duration', values.duration, 1),
@@ -69,69 +79,25 @@ export interface Case {
   headers: string[];
 }
 
-/** Two targets `script <port> backend-N` pinned like every server; registered with the harness. */
-export async function startTargets(harness: Harness, script: string, cpu: string | null): Promise<Target[]> {
-  const ports = await freePorts(2);
-  const targets = ports.map((port, i) => ({ name: `backend-${i + 1}`, port }));
-  for (const t of targets) {
-    harness.servers.push(startServer(`target ${t.name}`, process.execPath, [script, String(t.port), t.name], {
-      cpu,
-      logPath: join(harness.tmpDir, `${t.name}.log`),
-    }));
-  }
-  for (const [i, t] of targets.entries()) await waitReady(t.port, [t.name], 10_000, harness.servers[i]!);
-  return targets;
+/** A case as a server's check gives it: the server supplies port, process and path. */
+export type CaseSpec = Pick<Case, 'name' | 'what' | 'headers'>;
+
+/** A server to start for one or more cases. */
+export interface CaseServer {
+  /** its cases' names, for the SKIP line when it cannot start */
+  names: string[];
+  start: (port: number) => Promise<StartedPeer>;
+  /** checks the started server and gives its cases; any error skips them all */
+  cases: (p: StartedPeer) => Promise<CaseSpec[]>;
 }
 
 /** One warm-up and one measured wrk run of `c`. */
 export async function measureCase(c: Case, round: number, position: number, o: CaseOptions, cpu: string | null, targetPids: number[]): Promise<RunRecord> {
-  const rec: RunRecord = {
-    round, peer: c.name, position, startedAt: new Date().toISOString(), windowS: 0, wrk: null, cpu: null,
-    proxyUsPerReq: null, targetsUsPerReq: null, rpsPerProxyCore: null,
-  };
-  if (c.proc.exit !== null) {
-    rec.failure = `${c.proc.name} is no longer running (exit ${c.proc.exit}); see ${c.proc.logPath}`;
-    return rec;
-  }
-  const wrkOpts = { port: c.port, path: c.path, headers: c.headers, connections: o.connections, threads: 1, cpu };
-  try {
-    if (o.warmupS > 0) await runWrk({ ...wrkOpts, durationS: o.warmupS });
-  } catch (err) {
-    rec.failure = `warm-up: ${(err as Error).message}`;
-    return rec;
-  }
-  const w = openWindow();
-  try {
-    rec.wrk = await runWrk({ ...wrkOpts, durationS: o.durationS });
-  } catch (err) {
-    rec.failure = (err as Error).message;
-    return rec;
-  }
-  const win = closeWindow(w, { proxyPid: c.proc.pid, targetPids, loadSeconds: rec.wrk.wrkCpuSeconds });
-  rec.windowS = win.windowS;
-  rec.cpu = win.cpu;
-  if (rec.wrk.requests > 0) {
-    rec.proxyUsPerReq = win.proxyS === null ? null : (win.proxyS / rec.wrk.requests) * 1e6;
-    rec.targetsUsPerReq = (win.targetsS / rec.wrk.requests) * 1e6;
-  }
-  if (win.proxyS) rec.rpsPerProxyCore = rec.wrk.requestsPerSec / (win.proxyS / win.windowS);
-  return rec;
+  const id = { round, peer: c.name, position };
+  if (c.proc.exit !== null) return failedRun(id, `${c.proc.name} is no longer running (exit ${c.proc.exit}); see ${c.proc.logPath}`);
+  const wrk = { port: c.port, path: c.path, headers: c.headers, connections: o.connections, threads: 1, cpu };
+  return measureWrk(id, wrk, o, { proxyPid: c.proc.pid, targetPids });
 }
-
-/** Every case once per round, the order rotated by one each round; `onRun` gets each record. */
-export async function runRounds(cases: Case[], o: CaseOptions, cpu: string | null, targetPids: number[], onRun: (r: RunRecord) => void): Promise<void> {
-  for (let round = 1; round <= o.rounds; round++) {
-    const shift = (round - 1) % cases.length;
-    const order = [...cases.slice(shift), ...cases.slice(0, shift)];
-    for (const [position, c] of order.entries()) {
-      onRun(await measureCase(c, round, position, o, cpu, targetPids));
-      await sleep(500);
-    }
-  }
-}
-
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
-const fix = (x: number | null, d: number): string => (x === null ? '–' : x.toFixed(d));
 
 /** One progress line per run. */
 export function caseLine(r: RunRecord, rounds: number, width: number): string {
@@ -141,10 +107,6 @@ export function caseLine(r: RunRecord, rounds: number, width: number): string {
   const cpu = c ? `  cpu: proxy ${fix(c.proxy, 2)} targets ${c.targets.toFixed(2)} wrk ${c.wrk.toFixed(2)} other ${c.other.toFixed(2)}` : '';
   const who = c && c.other > 0.1 ? `\n${' '.repeat(tag.length)} other CPU: busiest ${c.otherTop.map((p) => `${p.comm}[${p.pid}] ${p.cores.toFixed(2)}`).join(', ')}` : '';
   return `${tag} ${int(r.wrk.requestsPerSec).padStart(7)} req/s  p50 ${r.wrk.latencyMs.p50.toFixed(2)} ms  p99 ${r.wrk.latencyMs.p99.toFixed(2)} ms  errors ${r.wrk.errors}${cpu}${who}`;
-}
-
-export function caseSummaries(cases: Case[], runs: RunRecord[]): PeerSummary[] {
-  return summarize(cases.map((c) => c.name), runs);
 }
 
 /** Median req/s of `a` ÷ that of `b`, or null when either has no data. */
@@ -167,7 +129,7 @@ export function cpuDelta(sums: PeerSummary[], a: string, b: string): string {
 }
 
 /** req/s, latency, errors and the proxy's CPU per case; `ratioTo` adds a "x <case>" column. */
-export function caseTable(sums: PeerSummary[], ratioTo: string): string {
+function caseTable(sums: PeerSummary[], ratioTo: string): string {
   const head = ['case', 'req/s median [min–max]', `x ${ratioTo}`, 'p50 ms', 'p99 ms', 'errors', 'proxy cores', 'proxy µs/req', 'other cores (max)', 'rounds'];
   const rows = sums.map((s) => [
     s.peer,
@@ -184,18 +146,137 @@ export function caseTable(sums: PeerSummary[], ratioTo: string): string {
   return table(head, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
 }
 
-/** The interference, load-generator, error and failure warnings of proxy-throughput.ts. */
-export function warnings(runs: RunRecord[], sums: PeerSummary[]): string[] {
-  const notes: string[] = [];
-  const otherMax = Math.max(0, ...runs.map((r) => r.cpu?.other ?? 0));
-  if (otherMax > 0.1) notes.push(`WARNING: "other" CPU reached ${otherMax.toFixed(2)} core(s): something else was busy; don't trust this run.`);
-  const stealMax = Math.max(0, ...runs.flatMap((r) => r.cpu?.coreSteal ?? []));
-  if (stealMax > 0.02) notes.push(`WARNING: CPU steal reached ${(stealMax * 100).toFixed(1)} % on a core.`);
-  const wrkMax = Math.max(0, ...runs.map((r) => r.cpu?.wrk ?? 0));
-  if (wrkMax > 0.9) notes.push(`WARNING: wrk used ${wrkMax.toFixed(2)} of its core: the load generator may be the limit.`);
-  const errored = sums.filter((s) => s.errors > 0).map((s) => `${s.peer} (${s.errors})`);
-  if (errored.length > 0) notes.push(`WARNING: errors (socket errors or non-2xx/3xx) from ${errored.join(', ')}.`);
-  const failed = runs.filter((r) => !r.wrk);
-  if (failed.length > 0) notes.push(`WARNING: ${failed.length} run(s) failed: ${failed.map((r) => `${r.peer}/round ${r.round}`).join(', ')}.`);
-  return notes;
+export interface CaseBenchSpec {
+  /** the title ("Albatross <name> bench") and the results file's name */
+  name: string;
+  help: string;
+  /** the path every case requests */
+  path: string;
+  /** how the wrk command line shows the cases' headers, e.g. `-H 'Host: …'`; '' for none */
+  headersShown: string;
+  /** further checks before anything starts (exit 2 through fail()) */
+  preflight?: () => void;
+  /** time budget: cases per round, and seconds allowed per case on top of warm-up and duration */
+  budget: { cases: number; slackS: number };
+  /** the bench's own fields in the results document (they may replace the common ones) */
+  document?: () => object;
+}
+
+/** One case bench run. Construct it first: it reads the options and installs the harness. */
+export class CaseBench {
+  readonly o: CaseOptions;
+  readonly serverCpu: string | null;
+  readonly wrkCpu: string | null;
+  readonly wrkCommand: string;
+  readonly harness: Harness;
+  readonly cases: Case[] = [];
+  readonly runs: RunRecord[] = [];
+  readonly skipped: { name: string; why: string }[] = [];
+  targets: Target[] = [];
+
+  constructor(private readonly spec: CaseBenchSpec) {
+    const o = parseCaseOptions(process.argv.slice(2), spec.help);
+    preflightCommon(o.pin, [{ cmd: 'wrk', hint: 'apt-get install -y wrk' }]);
+    spec.preflight?.();
+    this.o = o;
+    this.serverCpu = o.pin === 'split' ? '0' : null;
+    this.wrkCpu = o.pin === 'split' ? '1' : null;
+    const wrkArgs = ['wrk', '-t1', `-c${o.connections}`, `-d${o.durationS}s`, spec.headersShown, '--latency', `http://127.0.0.1:PORT${spec.path}`];
+    this.wrkCommand = `${this.wrkCpu ? `taskset -c ${this.wrkCpu} ` : ''}${wrkArgs.filter(Boolean).join(' ')}`;
+    this.harness = new Harness({
+      name: spec.name,
+      keepTmp: o.keepTmp,
+      budgetS: 180 + o.rounds * spec.budget.cases * (o.warmupS + o.durationS + spec.budget.slackS),
+      document: (partial) =>
+        this.runs.length === 0 && partial
+          ? null
+          : {
+              bench: spec.name, partial, startedAt: this.harness.startedAt.toISOString(), finishedAt: new Date().toISOString(),
+              options: o, pinning: { servers: this.serverCpu ?? 'none', wrk: this.wrkCpu ?? 'none' }, wrkCommand: this.wrkCommand,
+              machine: machineInfo(), targets: this.targets, cases: this.cases.map(({ name, what, port, path, headers }) => ({ name, what, port, path, headers })),
+              skipped: this.skipped, ...spec.document?.(), summary: summarize(this.cases.map((c) => c.name), this.runs), runs: this.runs,
+            },
+    });
+    this.harness.install();
+  }
+
+  printHeader(): void {
+    console.log(`Albatross ${this.spec.name} bench — ${this.harness.startedAt.toISOString()}`);
+    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, kernel ${os.release()}, node ${process.version}`);
+    console.log(`load:    ${this.wrkCommand} (+${this.o.warmupS} s warm-up), ${this.o.rounds} round(s)`);
+    console.log(`temp:    ${this.harness.tmpDir}\n`);
+  }
+
+  /** Starts the two targets (`script`, `shown` after their ports); the context to start servers in. */
+  async startTargets(script: string, shown = ''): Promise<PeerContext> {
+    this.targets = await this.harness.startTargets(join(benchDir, script), this.serverCpu);
+    console.log(`targets: ${this.targets.map((t) => `${t.name} :${t.port}`).join(', ')}${shown}`);
+    const { harness, targets, serverCpu, o } = this;
+    return { repoDir, benchDir, tmpDir: harness.tmpDir, targets, serverCpu, albatrossCli: o.albatrossCli };
+  }
+
+  /**
+   * Starts each server and takes its cases. A server that cannot start (SkipPeer) or whose
+   * check fails is skipped, and killed so that it is not busy while the others are measured.
+   * False, with the reason printed, when there is no case to measure.
+   */
+  async startCases(servers: CaseServer[]): Promise<boolean> {
+    const ports = await freePorts(servers.length);
+    for (const [i, s] of servers.entries()) {
+      let started: StartedPeer | undefined;
+      try {
+        started = await s.start(ports[i]!);
+        this.harness.servers.unshift(started.proc!);
+        for (const c of await s.cases(started)) {
+          this.cases.push({ ...c, port: started.port, proc: started.proc!, path: this.spec.path });
+          console.log(`case:    ${c.name.padEnd(13)} :${started.port}  ${started.version}`);
+        }
+        if (started.note) console.log(`         note: ${started.note}`);
+      } catch (err) {
+        if (!(err instanceof SkipPeer) && started === undefined) throw err;
+        if (started?.proc) signalGroup(started.proc.pid, 'SIGKILL');
+        const why = (err as Error).message;
+        for (const name of s.names) this.skipped.push({ name, why: why.split('\n')[0]! });
+        console.log(`SKIP:    ${s.names.join(', ').padEnd(13)} ${why.replace(/\n/g, '\n         ')}`);
+      }
+    }
+    if (this.cases.length === 0) console.error('\nbench: nothing could be started; nothing to measure');
+    return this.cases.length > 0;
+  }
+
+  /** Keeps a run and prints its progress line. */
+  record(r: RunRecord): void {
+    this.runs.push(r);
+    console.log(caseLine(r, this.o.rounds, Math.max(...this.cases.map((c) => c.name.length))));
+  }
+
+  /** Every case once per round, the order rotated by one each round. */
+  async measureRounds(): Promise<void> {
+    const { o, cases } = this;
+    console.log(`\nmeasuring ${cases.length} case(s) × ${o.rounds} round(s): about ${Math.ceil(o.rounds * cases.length * (o.warmupS + o.durationS + 0.7))} s\n`);
+    const targetPids = this.harness.targetPids();
+    for (let round = 1; round <= o.rounds; round++) {
+      const shift = (round - 1) % cases.length;
+      const order = [...cases.slice(shift), ...cases.slice(0, shift)];
+      for (const [position, c] of order.entries()) {
+        this.record(await measureCase(c, round, position, o, this.wrkCpu, targetPids));
+        await sleep(500);
+      }
+    }
+  }
+
+  /**
+   * Prints the table (`title`, a "x `ratioTo`" column), the bench's `notes`, the warnings and the
+   * skipped cases, and writes the results; the exit code (0 when a run succeeded).
+   */
+  report(title: string, ratioTo: string, notes: (sums: PeerSummary[]) => string[]): number {
+    const sums = summarize(this.cases.map((c) => c.name), this.runs);
+    console.log(`\n${title} (${this.o.rounds} round(s); medians, [min–max] over rounds)\n`);
+    console.log(caseTable(sums, ratioTo));
+    const all = [...notes(sums), ...warnings(this.runs, sums), ...this.skipped.map((s) => `skipped ${s.name}: ${s.why}`)];
+    console.log(`\n${all.join('\n')}`);
+    const file = this.harness.complete();
+    if (file) console.log(`\nraw results: ${file}`);
+    return this.runs.some((x) => x.wrk) ? 0 : 1;
+  }
 }

@@ -1,15 +1,16 @@
 /**
- * The run lifecycle shared by https-throughput.ts, failover.ts, rules.ts and stickiness.ts
+ * The run lifecycle shared by https-throughput.ts, failover.ts and the case benches (cases.ts)
  * (proxy-throughput.ts has its own, older copy): a temp dir, the servers to stop, a hard time
  * budget, cleanup on signals and crashes (every process group is killed, partial results are
- * still written), and the raw JSON in bench/results/.
+ * still written), and the raw JSON in bench/results/. runBench() runs every bench's main.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killAllGroupsSync, killGroup, type ServerProc } from './procs.ts';
+import type { Target } from './peers.ts';
+import { freePorts, killAllGroupsSync, killGroup, startServer, waitReady, type ServerProc } from './procs.ts';
 
 export const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
 export const repoDir = dirname(benchDir);
@@ -133,9 +134,40 @@ export class Harness {
     process.exit(code);
   }
 
+  /** Two targets `script <port> backend-N` on free ports, pinned to `cpu`, to be stopped at the end. */
+  async startTargets(script: string, cpu: string | null): Promise<Target[]> {
+    const ports = await freePorts(2);
+    const targets = ports.map((port, i) => ({ name: `backend-${i + 1}`, port }));
+    const procs = targets.map((t) => startServer(`target ${t.name}`, process.execPath, [script, String(t.port), t.name], { cpu, logPath: join(this.tmpDir, `${t.name}.log`) }));
+    this.servers.push(...procs);
+    for (const [i, t] of targets.entries()) await waitReady(t.port, [t.name], 10_000, procs[i]!);
+    return targets;
+  }
+
+  /** The process groups of the targets (CPU is read from them). */
+  targetPids(): number[] {
+    return this.servers.filter((s) => s.name.startsWith('target')).map((s) => s.pid);
+  }
+
   /** Stops every server (SIGTERM, then SIGKILL) and removes the temp dir. */
   async finish(): Promise<void> {
     for (const s of this.servers) await killGroup(s);
     this.removeTmp();
   }
+}
+
+/**
+ * Runs a bench's `main`, then `cleanup` whatever happened, and exits with main's code: 1 when
+ * it threw (the stack is printed).
+ */
+export async function runBench(main: () => Promise<number>, cleanup: () => Promise<void> | void): Promise<never> {
+  let code = 1;
+  try {
+    code = await main();
+  } catch (err) {
+    console.error(`\nbench: ${(err as Error).stack ?? String(err)}`);
+  } finally {
+    await cleanup();
+  }
+  process.exit(code);
 }

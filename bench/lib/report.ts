@@ -113,8 +113,8 @@ export function summarize(peers: string[], runs: RunRecord[]): PeerSummary[] {
 
 // ---------------------------------------------------------------- formatting
 
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
-const fix = (x: number | null, digits: number): string => (x === null ? '–' : x.toFixed(digits));
+export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+export const fix = (x: number | null, digits: number): string => (x === null ? '–' : x.toFixed(digits));
 
 /** A Markdown table with aligned columns; columns listed in `right` are right-aligned. */
 export function table(head: string[], rows: string[][], right: Set<number>): string {
@@ -183,4 +183,20 @@ export function runLine(r: RunRecord, rounds: number): string {
     `${tag} ${int(w.requestsPerSec).padStart(7)} req/s  p50 ${w.latencyMs.p50.toFixed(2)} ms  p99 ${w.latencyMs.p99.toFixed(2)} ms` +
     `  errors ${w.errors}${cpu}${who}`
   );
+}
+
+/** The interference, load-generator, error and failure warnings of the wrk benches. */
+export function warnings(runs: RunRecord[], sums: PeerSummary[]): string[] {
+  const notes: string[] = [];
+  const otherMax = Math.max(0, ...runs.map((r) => r.cpu?.other ?? 0));
+  if (otherMax > 0.1) notes.push(`WARNING: "other" CPU reached ${otherMax.toFixed(2)} core(s): something else was busy; don't trust this run.`);
+  const stealMax = Math.max(0, ...runs.flatMap((r) => r.cpu?.coreSteal ?? []));
+  if (stealMax > 0.02) notes.push(`WARNING: CPU steal reached ${(stealMax * 100).toFixed(1)} % on a core.`);
+  const wrkMax = Math.max(0, ...runs.map((r) => r.cpu?.wrk ?? 0));
+  if (wrkMax > 0.9) notes.push(`WARNING: wrk used ${wrkMax.toFixed(2)} of its core: the load generator may be the limit.`);
+  const errored = sums.filter((s) => s.errors > 0).map((s) => `${s.peer} (${s.errors})`);
+  if (errored.length > 0) notes.push(`WARNING: errors (socket errors or non-2xx/3xx) from ${errored.join(', ')}.`);
+  const failed = runs.filter((r) => !r.wrk);
+  if (failed.length > 0) notes.push(`WARNING: ${failed.length} run(s) failed: ${failed.map((r) => `${r.peer}/round ${r.round}`).join(', ')}.`);
+  return notes;
 }

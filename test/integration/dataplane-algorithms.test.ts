@@ -78,7 +78,8 @@ async function listenerFor(algorithm: string, ports: number[]): Promise<number> 
 
 test('least outstanding requests sends a slow target fewer requests than round robin', async () => {
   const fast = await target('fast', 0);
-  const slow = await target('slow', 40);
+  // Far slower than any scheduling delay a loaded machine adds to the fast one.
+  const slow = await target('slow', 150);
   const rr = await load(await listenerFor('round_robin', [fast, slow]), 200, 8);
   const lor = await load(await listenerFor('least_outstanding_requests', [fast, slow]), 200, 8);
   assert.ok(Math.abs((rr.fast ?? 0) - (rr.slow ?? 0)) <= 8, `round robin splits evenly: ${JSON.stringify(rr)}`);
