@@ -28,8 +28,8 @@ export function compileAction(actions: readonly Action[], sets: ReadonlyMap<stri
       const targetSets = groups.map((g) => sets.get(g.targetGroupArn)!);
       const stick = a.forwardConfig.targetGroupStickinessConfig;
       const decoder = stickyCookies.decoder;
-      const stickiness = stick.enabled && decoder !== undefined
-        ? new GroupStickiness(decoder, targetSets, groups.map((g) => g.weight), stick.durationSeconds ?? defaultGroupStickinessSec)
+      const stickiness = stick.enabled && stick.durationSeconds !== undefined && decoder !== undefined
+        ? new GroupStickiness(decoder, targetSets, groups.map((g) => g.weight), stick.durationSeconds)
         : undefined;
       return { kind: 'forward-weighted', targetSets, cumulative, total, stickiness };
     }
@@ -56,9 +56,6 @@ export function compileAction(actions: readonly Action[], sets: ReadonlyMap<stri
     }
   }
 }
-
-/** Group stickiness without a DurationSeconds (ALB asks for one): a day, as lb_cookie's default. */
-const defaultGroupStickinessSec = 86400;
 
 /** What rule matching reads of the request in hand: one object, refilled for each request. */
 const routeRequest = { host: '', path: '', query: '', method: '', rawHeaders: [] as readonly string[], clientIp: '' };

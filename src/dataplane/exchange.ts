@@ -85,7 +85,9 @@ export class ProxyExchange implements UpstreamHandler {
     this.targetSet.balancer.onResult?.(e, status < 500, this.headAt - this.sentAt);
     if (status < 500) e.consecutive5xx = 0;
     else this.onTarget5xx(e);
-    if (this.replay !== null) this.replay = null; // a response began: it will not be sent again
+    // A response began: the request will not be sent again, so its body need not be kept.
+    this.replay = null;
+    if (this.connection !== null) this.connection.replay = null;
     const res = this.res;
     if (res.destroyed) return false;
     try {
@@ -140,16 +142,21 @@ export class ProxyExchange implements UpstreamHandler {
     this.finish();
     if (phase === 'connect') this.endpoint.stats.connectionErrors++;
     this.targetSet.balancer.onResult?.(this.endpoint, false, performance.now() - this.sentAt);
+    // No answer within the idle timeout: the target has the request and may still act on it, and
+    // slow is not dead. 504, as ALB: no second target, no ejection.
+    const timedOut = code === 'ETIMEDOUT';
     // Refused, or reset on a fresh connection: the target is down or dying. (A reused connection
     // that died is the ordinary keep-alive race, not the target's fault.)
-    if ((phase === 'connect' || (phase === 'sent' && !reused)) && this.targetSet.settings.outlierConnectionErrors) this.targetSet.eject(this.endpoint, code);
+    if (!timedOut && (phase === 'connect' || (phase === 'sent' && !reused)) && this.targetSet.settings.outlierConnectionErrors) {
+      this.targetSet.eject(this.endpoint, code);
+    }
     if (this.responded) {
       // Part of the response is already with the client: the only honest signal left is to cut it.
       this.res.destroy();
       return;
     }
     if (this.res.destroyed) return; // the client is gone (460)
-    if (this.attempts === 1 && isSafeToRetry(this, phase) && this.retry(phase)) return;
+    if (this.attempts === 1 && !timedOut && isSafeToRetry(this, phase) && this.retry(phase)) return;
     localReply(this.listener, this.res, replyFor(code));
   }
 
@@ -179,7 +186,7 @@ export class ProxyExchange implements UpstreamHandler {
 /**
  * A request may go to another target (when the target group's `albatross.retry.enabled` is on)
  * when the first never saw it (no connection: its body, if any, is still unread), or when the
- * connection died after sending and before any response byte and the request is idempotent
+ * connection died (not timed out) after sending and before any response byte and the request is idempotent
  * (the target died, or closed a keep-alive connection as we wrote) and its body, if any, was
  * kept in full. POST and PATCH may have been acted on: never sent twice. Once a response
  * began, nothing is retried.

@@ -233,6 +233,8 @@ function createServer(kind: ServerKind, holder: TlsHolder | undefined): http.Ser
   // One closure per listener (not per request): rotation replaces `holder.setup` in place.
   const options = {
     ...http1Options,
+    // Without it a TLS socket ends itself at the client's FIN, before the response (see httpAllowHalfOpen).
+    allowHalfOpen: true,
     ...holder.setup.defaults,
     SNICallback: (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => {
       cb(null, contextForName(holder.setup, servername));

@@ -91,8 +91,12 @@ function checkAction(a: ActionInput, problems: Problems, path: string, targetGro
         if (g.weight !== undefined) checkIntRange(g.weight, 0, 999, 'weight', problems, `${p}.weight`);
       });
       const stick = a.forwardConfig?.targetGroupStickinessConfig;
+      const stickPath = `${path}.forwardConfig.targetGroupStickinessConfig.durationSeconds`;
       if (stick?.durationSeconds !== undefined) {
-        checkIntRange(stick.durationSeconds, 1, 604800, 'durationSeconds', problems, `${path}.forwardConfig.targetGroupStickinessConfig.durationSeconds`);
+        checkIntRange(stick.durationSeconds, 1, 604800, 'durationSeconds', problems, stickPath);
+      } else if (stick?.enabled === true) {
+        // ALB: "You must specify this value when enabling target group stickiness."
+        problems.add(stickPath, 'durationSeconds is required when target group stickiness is enabled (1 to 604800)');
       }
       break;
     }

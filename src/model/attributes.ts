@@ -129,7 +129,10 @@ export interface TargetGroupSettings {
   appCookieDurationSeconds: number;
   algorithm: 'round_robin' | 'least_outstanding_requests' | 'weighted_random';
   anomalyMitigation: boolean;
-  /** A request no target can have acted on goes once to another target. */
+  /**
+   * A request no target can have acted on (never sent, or idempotent with its connection dead
+   * before any response byte; never one that timed out) goes once to another target.
+   */
   retryEnabled: boolean;
   /** The largest body kept so an idempotent request can be sent again (0: bodies are never kept). */
   retryMaxBodyBytes: number;

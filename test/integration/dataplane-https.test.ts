@@ -219,3 +219,19 @@ test('the idle timeout closes a TLS connection that sends no request and an idle
   await Promise.race([Promise.all([silentClosed, sessionClosed]), limit]);
   assert.equal(sessionStatus, 200, 'the session was served before it went idle');
 });
+
+test('a client that half-closes after its request still gets the response, over HTTP/1.1 on TLS', async () => {
+  const f = await httpsListener(tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), await echoTarget());
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: f.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => {
+      socket.end('GET /half-closed HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n');
+    });
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (c: string) => (text += c));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+  assert.match(answer, /^HTTP\/1\.1 200 /);
+  assert.match(answer, /"proto":"https"/);
+});

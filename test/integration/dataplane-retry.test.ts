@@ -119,7 +119,7 @@ function group(arn: string, ports: number[], attributes: Record<string, string>)
 }
 
 /** A data plane with one listener forwarding to a group of `ports` (round robin, in that order). */
-async function proxyTo(ports: number[], tgAttributes: Record<string, string> = {}): Promise<number> {
+async function proxyTo(ports: number[], tgAttributes: Record<string, string> = {}, lbAttributes: Record<string, string> = {}): Promise<number> {
   const listenPort = await freePort();
   const statuses: ListenerStatus[] = [];
   const plane = new DataPlane((s) => statuses.push(s), (tg, key, result) => ejections.push(`${tg} ${key} ${result}`));
@@ -131,7 +131,7 @@ async function proxyTo(ports: number[], tgAttributes: Record<string, string> = {
     targetGroups: [tg],
     listeners: [{
       arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
-      settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
+      settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...lbAttributes }),
       defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]),
       rules: [],
       allowedSources: undefined,
@@ -318,4 +318,23 @@ test('albatross.outlier_detection.connection_errors.enabled=false: a refused tar
   for (let i = 0; i < 6; i++) assert.equal((await send(port, 'GET')).status, 200);
   assert.ok(!ejections.some((e) => e.startsWith(`tg-${port} `)), ejections.join('\n'));
   assert.equal(fine.seen.length, 6);
+});
+
+test('a target slower than the idle timeout: 504, the request goes to no other target and the slow one is not ejected', async () => {
+  let slowSaw = 0;
+  const slow = await startHttpTarget((req, res) => {
+    slowSaw++;
+    req.resume();
+    req.on('end', () => setTimeout(() => res.end('slow'), 2500));
+  });
+  closers.push(() => slow.close());
+  const fast = await recorder('fast');
+  const port = await proxyTo([slow.port, fast.port], {}, { 'idle_timeout.timeout_seconds': '1' });
+  const before = ejections.length;
+  // Round robin: the PUT goes to the slow target first.
+  const put = await send(port, 'PUT', bodyOf(1000));
+  assert.equal(put.status, 504);
+  assert.equal(slowSaw, 1);
+  assert.deepEqual(fast.seen, [], 'the fast target never saw the request');
+  assert.deepEqual(ejections.slice(before), [], 'a slow target is not ejected');
 });

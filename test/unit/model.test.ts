@@ -84,6 +84,21 @@ test('targets: ip groups take IP literals only; instance groups take host names'
   assert.ok(p.list.every((x) => x.code === 'InvalidTarget'));
 });
 
+test('actions: group stickiness enabled needs its duration, as ALB', () => {
+  const p = new Problems();
+  const weighted = (stick: { enabled: boolean; durationSeconds?: number }) => [{
+    type: 'forward', forwardConfig: { targetGroups: [{ targetGroupArn: 'arn:a', weight: 1 }, { targetGroupArn: 'arn:b', weight: 1 }], targetGroupStickinessConfig: stick },
+  }];
+  checkActions(weighted({ enabled: true }), p, 'a', () => true);
+  checkActions(weighted({ enabled: true, durationSeconds: 604801 }), p, 'b', () => true);
+  checkActions(weighted({ enabled: true, durationSeconds: 60 }), p, 'c', () => true);
+  checkActions(weighted({ enabled: false }), p, 'd', () => true);
+  assert.deepEqual(p.list.map((x) => `${x.code} ${x.path}`), [
+    'ValidationError a[0].forwardConfig.targetGroupStickinessConfig.durationSeconds',
+    'ValidationError b[0].forwardConfig.targetGroupStickinessConfig.durationSeconds',
+  ]);
+});
+
 test('actions: a forward to an unknown group is TargetGroupNotFound; bad fixed responses are refused', () => {
   const p = new Problems();
   checkActions([{ type: 'forward', targetGroupArn: 'arn:missing' }], p, 'a', () => false);

@@ -44,6 +44,8 @@ export class UpstreamConnection {
    * with it (then it goes with the end) or the read is over (then it goes on its own).
    */
   heldChunk: Buffer | null = null;
+  /** Reading stopped for the response consumer's backpressure (`pause()`). */
+  paused = false;
   body: TaggedBody | null = null;
   /** Where the body's bytes are kept for a retry, when the request may be replayed. */
   replay: ReplayBody | null = null;
@@ -104,11 +106,13 @@ export class UpstreamConnection {
 
   /** The response consumer can take more: let the target's bytes flow again. */
   resume(): void {
+    this.paused = false;
     if (!this.closed) handleOf(this.socket).readStart();
   }
 
   /** The response consumer is full: stop reading from the target until `resume()`. */
   pause(): void {
+    this.paused = true;
     if (!this.closed) handleOf(this.socket).readStop();
   }
 
@@ -326,6 +330,8 @@ function onParserMessageComplete(this: TaggedParser): void {
   c.handler = null;
   c.heldChunk = null;
   if (c.keepAlive && c.requestDone && !c.closed) {
+    // The response may have ended while its consumer was full: the next request must be read.
+    if (c.paused) c.resume();
     c.pool.release(c);
   } else {
     stopBody(c);
