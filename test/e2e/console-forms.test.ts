@@ -1,12 +1,13 @@
 // The console's forms beyond the tutorial's happy path, in a real browser (Debian's Chromium,
-// headless) against a real `albatross serve` and a Flask instance: "Create load balancer" with bad
-// input (empty name, name too long, port 0: the API's message at the field, nothing created), with
-// a security group created inline whose inbound rules decide which clients connect (edited on its
-// page, detached in the Security tab); load balancer attributes (a bad idle timeout refused;
-// deletion protection saved, then a delete refused); listeners with a fixed response, rules added
-// and deleted; an HTTPS listener whose certificate is imported on the spot (a mismatched key, a
-// taken port: nothing left behind); target group attributes and targets registered and
-// deregistered. Screenshots land in test-artifacts/console-forms/.
+// headless) against a real `albatross serve` and a Flask instance: an address with no page (a
+// malformed escape, an unknown area) says so; "Create load balancer" with bad input (empty name,
+// name too long, port 0: the API's message at the field, nothing created), with a security group
+// created inline whose inbound rules decide which clients connect (edited on its page, detached in
+// the Security tab); load balancer attributes (a bad idle timeout refused; deletion protection
+// saved, then a delete refused); listeners with a fixed response, rules added and deleted; an HTTPS
+// listener whose certificate is imported on the spot (a mismatched key, a taken port: nothing left
+// behind); target group attributes and targets registered and deregistered. Screenshots land in
+// test-artifacts/console-forms/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -153,6 +154,19 @@ test('sign in with the keyboard alone', async () => {
   await page.getByText(`Signed in as ${api.credentials.accessKeyId}`).waitFor();
   await page.getByRole('navigation', { name: 'Load Balancing' }).getByRole('link', { name: 'Certificates' }).waitFor();
   await page.getByRole('navigation', { name: 'Load Balancing' }).getByRole('link', { name: 'Security groups' }).waitFor();
+});
+
+test('an address the console has no page for (a malformed escape, an unknown area) says "Page not found" and links to Target groups', async () => {
+  for (const hash of ['#/target-groups/%E0', '#/nowhere/forms-tg']) {
+    await page.goto(`${api.endpoint}/console${hash}`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.getByText(`The console has no page at ${hash}.`).waitFor();
+  }
+  await browser.screenshot('page-not-found');
+  await page.getByRole('link', { name: 'Go to Target groups' }).click();
+  await page.getByRole('heading', { name: 'Target groups' }).waitFor();
+  await page.getByRole('link', { name: 'forms-tg' }).waitFor();
+  assert.deepEqual(browser.pageErrors, []);
 });
 
 test('Create load balancer: empty name, name too long and port 0 show the API message at the field; nothing is created', async () => {

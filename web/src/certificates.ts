@@ -6,7 +6,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { ELB, call, field, list, text, type Xml } from './api.ts';
 import { html } from './html.ts';
-import { ConfirmBar, ErrorAlert, PemField, SuccessAlert, TextField, fieldErrors, usePoll, useSubmit } from './ui.ts';
+import { ConfirmBar, ErrorAlert, FormActions, PemField, SuccessAlert, TextField, fieldErrors, usePoll, useSubmit } from './ui.ts';
 import { certificateDomains } from './x509.ts';
 
 
@@ -73,10 +73,7 @@ function ImportCertificate({ onDone }: { onDone: (name: string | undefined) => v
     <h2 id="import-certificate">Import certificate</h2>
     <${ErrorAlert} error=${error} title="The certificate was not imported." />
     <${CertificateFields} value=${draft} onChange=${setDraft} errors=${certificateErrors(error)} />
-    <div class="actions">
-      <button type="button" onClick=${() => onDone(undefined)}>Cancel</button>
-      <button class="primary" type="submit" disabled=${busy}>Import</button>
-    </div>
+    <${FormActions} submit="Import" busy=${busy} onCancel=${() => onDone(undefined)} />
   </form>`;
 }
 

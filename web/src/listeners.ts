@@ -12,7 +12,7 @@ import { CertificateFields, EMPTY_CERTIFICATE, certificateErrors, listCertificat
 import { html } from './html.ts';
 import { RulesPanel } from './rules.ts';
 import { describeTargetGroups } from './target-groups.ts';
-import { ConfirmBar, ErrorAlert, RadioGroup, SelectField, SuccessAlert, TextField, problemLines, usePoll, useSubmit } from './ui.ts';
+import { ConfirmBar, ErrorAlert, FormActions, RadioGroup, SelectField, SuccessAlert, TextField, problemLines, usePoll, useSubmit } from './ui.ts';
 
 
 /** The AWS console's recommended policy, preselected for new HTTPS listeners. */
@@ -185,10 +185,7 @@ function AddListener({ loadBalancerArn, onDone }: { loadBalancerArn: string; onD
     ${choices.data === undefined
       ? html`<p class="loading">Loading…</p>`
       : html`<${ListenerFields} value=${draft} onChange=${setDraft} choices=${choices.data} errors=${listenerErrors(error)} />`}
-    <div class="actions">
-      <button type="button" onClick=${() => onDone(undefined)}>Cancel</button>
-      <button class="primary" type="submit" disabled=${busy || choices.data === undefined}>Save</button>
-    </div>
+    <${FormActions} submit="Save" busy=${busy || choices.data === undefined} onCancel=${() => onDone(undefined)} />
   </form>`;
 }
 

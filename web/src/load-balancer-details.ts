@@ -10,7 +10,7 @@ import { ListenersTab } from './listeners.ts';
 import { LoadBalancerAttributesTab } from './load-balancer-attributes.ts';
 import { LoadBalancerMonitoring } from './monitoring.ts';
 import { describeSecurityGroups, rulesOf, ruleText } from './security-groups.ts';
-import { ConfirmBar, ErrorAlert, SuccessAlert, TabPanel, Tabs, navigateWithFlash, useFlash, usePoll, useSubmit } from './ui.ts';
+import { ConfirmBar, EditForm, ErrorAlert, SuccessAlert, TabPanel, Tabs, navigateWithFlash, useFlash, usePoll, useSubmit } from './ui.ts';
 
 function SecurityTab({ lb, reload }: { lb: Xml; reload: () => void }): VNode {
   const groups = usePoll(describeSecurityGroups, 0);
@@ -20,8 +20,7 @@ function SecurityTab({ lb, reload }: { lb: Xml; reload: () => void }): VNode {
   const { busy, error, submit } = useSubmit();
   const byId = (id: string): Xml | undefined => groups.data?.find((g) => text(g, 'groupId') === id);
   if (editing !== undefined) {
-    const save = async (e: Event): Promise<void> => {
-      e.preventDefault();
+    const save = async (): Promise<void> => {
       const ok = await submit(async () => void (await call(ELB, 'SetSecurityGroups', { LoadBalancerArn: text(lb, 'LoadBalancerArn'), SecurityGroups: editing })));
       if (ok) {
         setEditing(undefined);
@@ -29,9 +28,8 @@ function SecurityTab({ lb, reload }: { lb: Xml; reload: () => void }): VNode {
         reload();
       }
     };
-    return html`<form onSubmit=${save} aria-labelledby="edit-security-groups">
-      <h2 id="edit-security-groups">Edit security groups</h2>
-      <${ErrorAlert} error=${error} title="The security groups were not changed." />
+    return html`<${EditForm} id="edit-security-groups" title="Edit security groups" notChanged="The security groups were not changed."
+      error=${error} busy=${busy} onSave=${() => void save()} onCancel=${() => setEditing(undefined)}>
       <fieldset class="panel">
         <legend>Security groups</legend>
         ${(groups.data ?? []).length === 0 ? html`<p class="empty">No security groups exist; create one on the Security groups page.</p>` : null}
@@ -43,11 +41,7 @@ function SecurityTab({ lb, reload }: { lb: Xml; reload: () => void }): VNode {
         })}
         <p class="hint">With no security group the load balancer accepts every client.</p>
       </fieldset>
-      <div class="actions">
-        <button type="button" onClick=${() => setEditing(undefined)}>Cancel</button>
-        <button class="primary" type="submit" disabled=${busy}>Save changes</button>
-      </div>
-    </form>`;
+    <//>`;
   }
   return html`<div>
     ${saved ? html`<${SuccessAlert}>Security groups saved.<//>` : null}

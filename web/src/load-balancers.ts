@@ -9,7 +9,7 @@ import { ELB, ApiError, call, field, list, text, type Xml } from './api.ts';
 import { html } from './html.ts';
 import { DEFAULT_LISTENER, ListenerFields, createListener, listenerErrors, useListenerChoices, type ListenerDraft } from './listeners.ts';
 import { CreateSecurityGroupForm, describeSecurityGroups, rulesOf, ruleText } from './security-groups.ts';
-import { ErrorAlert, RadioGroup, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll } from './ui.ts';
+import { ErrorAlert, FormActions, RadioGroup, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll } from './ui.ts';
 
 
 async function describeLoadBalancers(): Promise<Xml[]> {
@@ -246,10 +246,7 @@ function AlbForm(): VNode {
       </dl>
     </section>
     <${ErrorAlert} error=${error} title="The load balancer was not created." />
-    <div class="actions">
-      <button type="button" onClick=${() => navigate('/load-balancers')}>Cancel</button>
-      <button class="primary" type="submit" disabled=${busy}>Create load balancer</button>
-    </div>
+    <${FormActions} submit="Create load balancer" busy=${busy} onCancel=${() => navigate('/load-balancers')} />
   </form>`;
 }
 

@@ -46,8 +46,25 @@ function SignIn({ onSignedIn, notice }: { onSignedIn: (s: SessionInfo) => void; 
   </main>`;
 }
 
+/** The route's parts, decoded; undefined when the hash is not percent-encoded UTF-8 (`%E0`), which no link of the console makes. */
+function routeParts(route: string): string[] | undefined {
+  try {
+    return route.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+function NotFound({ route }: { route: string }): VNode {
+  return html`<section>
+    <h1>Page not found</h1>
+    <p>The console has no page at <code>#${route}</code>. <a href="#/target-groups">Go to Target groups</a></p>
+  </section>`;
+}
+
 function Page({ route }: { route: string }): VNode {
-  const parts = route.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = routeParts(route);
+  if (parts === undefined) return html`<${NotFound} route=${route} />`;
   const [area, name] = parts;
   if (area === 'load-balancers') {
     if (name === 'create') return html`<${CreateLoadBalancer} />`;
@@ -56,6 +73,7 @@ function Page({ route }: { route: string }): VNode {
   }
   if (area === 'certificates') return html`<${CertificatesPage} />`;
   if (area === 'security-groups') return name !== undefined ? html`<${SecurityGroupDetails} id=${name} />` : html`<${SecurityGroupsPage} />`;
+  if (area !== undefined && area !== 'target-groups') return html`<${NotFound} route=${route} />`;
   if (name === 'create') return html`<${CreateTargetGroup} />`;
   if (name !== undefined) return html`<${TargetGroupDetails} name=${name} />`;
   return html`<${TargetGroupList} />`;

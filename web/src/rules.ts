@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ELB, call, field, list, text, type Param, type Xml } from './api.ts';
 import { ActionFields, DEFAULT_ACTION, actionFieldOf, actionParam, actionText, type ActionDraft, type ActionErrors } from './actions.ts';
 import { html } from './html.ts';
-import { ConfirmBar, ErrorAlert, SelectField, SuccessAlert, TextField, problemLines, usePoll, useSubmit } from './ui.ts';
+import { ConfirmBar, ErrorAlert, FormActions, SelectField, SuccessAlert, TextField, problemLines, usePoll, useSubmit } from './ui.ts';
 
 
 type ConditionField = 'path-pattern' | 'host-header' | 'http-request-method' | 'source-ip';
@@ -92,10 +92,7 @@ function AddRule({ listenerArn, groups, onDone }: { listenerArn: string; groups:
     </div>
     <${ActionFields} legend="Rule action" name="ruleAction" value=${draft.action} groups=${groups} errors=${errors.action}
       onChange=${(action: ActionDraft) => setDraft({ ...draft, action })} />
-    <div class="actions">
-      <button type="button" onClick=${() => onDone(false)}>Cancel</button>
-      <button class="primary" type="submit" disabled=${busy}>Add rule</button>
-    </div>
+    <${FormActions} submit="Add rule" busy=${busy} onCancel=${() => onDone(false)} />
   </form>`;
 }
 

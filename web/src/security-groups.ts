@@ -7,7 +7,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, call, field, list, text, type Param, type Xml } from './api.ts';
 import { html } from './html.ts';
-import { ConfirmBar, ErrorAlert, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll, useSubmit } from './ui.ts';
+import { ConfirmBar, ErrorAlert, FormActions, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll, useSubmit } from './ui.ts';
 
 export async function describeSecurityGroups(): Promise<Xml[]> {
   return list(field(await call('ec2', 'DescribeSecurityGroups'), 'securityGroupInfo'));
@@ -182,10 +182,7 @@ export function CreateSecurityGroupForm(props: {
     </div>
     <${InboundRulesEditor} rules=${draft.rules} onChange=${(rules: RuleDraft[]) => setDraft({ ...draft, rules })} errors=${rowErrors(error)} />
     <p class="hint">Outbound: all traffic (EC2's default rule).</p>
-    <div class="actions">
-      <button type="button" onClick=${props.onCancel}>Cancel</button>
-      <button class="primary" type=${props.inline ? 'button' : 'submit'} disabled=${busy} onClick=${props.inline ? () => void save() : undefined}>Create security group</button>
-    </div>`;
+    <${FormActions} submit="Create security group" busy=${busy} onCancel=${props.onCancel} onSubmit=${props.inline ? () => void save() : undefined} />`;
   if (props.inline) {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') {
@@ -300,10 +297,7 @@ export function SecurityGroupDetails({ id }: { id: string }): VNode {
             <h2 id="edit-inbound">Edit inbound rules</h2>
             <${ErrorAlert} error=${save.error} title="The inbound rules were not changed." />
             <${InboundRulesEditor} rules=${editing} onChange=${setEditing} errors=${rowErrors(save.error)} />
-            <div class="actions">
-              <button type="button" onClick=${() => setEditing(undefined)}>Cancel</button>
-              <button class="primary" type="submit" disabled=${save.busy}>Save rules</button>
-            </div>
+            <${FormActions} submit="Save rules" busy=${save.busy} onCancel=${() => setEditing(undefined)} />
           </form>`
         : html`<div>
             <dl class="summary" aria-label="Details">

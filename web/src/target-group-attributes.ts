@@ -4,9 +4,9 @@
  */
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
-import { ELB, call, field, list, text, type Xml } from './api.ts';
+import { AttributesPanel, type AttributeChange, type Attributes, type AttributesFormProps } from './attributes-panel.ts';
 import { html } from './html.ts';
-import { CheckboxField, ErrorAlert, RadioGroup, SelectField, SuccessAlert, TextField, fieldErrors, usePoll, useSubmit } from './ui.ts';
+import { CheckboxField, EditForm, RadioGroup, SelectField, TextField, fieldErrors } from './ui.ts';
 
 const DURATION_UNITS = [
   { unit: 'seconds', seconds: 1 },
@@ -52,7 +52,7 @@ interface AttributeForm {
 
 type AttributeErrors = Partial<Record<keyof AttributeForm, string>>;
 
-function attributeForm(attrs: Record<string, string>): AttributeForm {
+function attributeForm(attrs: Attributes): AttributeForm {
   const type = attrs['stickiness.type'] === 'app_cookie' ? 'app_cookie' : 'lb_cookie';
   const d = splitDuration(Number(attrs[`stickiness.${type}.duration_seconds`] ?? '86400'));
   return {
@@ -69,11 +69,11 @@ function attributeForm(attrs: Record<string, string>): AttributeForm {
 }
 
 /** The attributes the form changes; the duration goes to the API in seconds, where the range is checked. */
-function attributeChanges(f: AttributeForm): Array<{ Key: string; Value: string }> {
+function attributeChanges(f: AttributeForm): AttributeChange[] {
   const unit = DURATION_UNITS.find((u) => u.unit === f.durationUnit)!.seconds;
   const amount = f.duration.trim();
   const seconds = /^\d+$/.test(amount) ? String(Number(amount) * unit) : amount;
-  const changes: Array<{ Key: string; Value: string }> = [
+  const changes: AttributeChange[] = [
     { Key: 'stickiness.enabled', Value: String(f.stickiness) },
     { Key: 'load_balancing.algorithm.type', Value: f.algorithm },
     { Key: 'load_balancing.algorithm.anomaly_mitigation', Value: f.algorithm === 'weighted_random' && f.anomalyMitigation ? 'on' : 'off' },
@@ -108,29 +108,12 @@ function attributeErrors(err: unknown): AttributeErrors {
   });
 }
 
-/** `{Key, Value}` members as a record. */
-function attributeRecord(members: Xml | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const a of list(members)) out[text(a, 'Key')] = text(a, 'Value');
-  return out;
-}
-
-function EditAttributes({ arn, attrs, onDone }: { arn: string; attrs: Record<string, string>; onDone: (saved: Record<string, string> | undefined) => void }): VNode {
+function EditAttributes({ attrs, busy, error, save, cancel }: AttributesFormProps): VNode {
   const [f, setF] = useState<AttributeForm>(() => attributeForm(attrs));
-  const { busy, error, submit } = useSubmit();
   const errors = attributeErrors(error);
-  const save = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    let saved: Record<string, string> = {};
-    const ok = await submit(async () => {
-      saved = attributeRecord(field(await call(ELB, 'ModifyTargetGroupAttributes', { TargetGroupArn: arn, Attributes: attributeChanges(f) }), 'Attributes'));
-    });
-    if (ok) onDone(saved);
-  };
   const set = <K extends keyof AttributeForm>(key: K) => (v: AttributeForm[K]) => setF({ ...f, [key]: v });
-  return html`<form onSubmit=${save} aria-labelledby="edit-attributes">
-    <h2 id="edit-attributes">Edit attributes</h2>
-    <${ErrorAlert} error=${error} title="The attributes were not changed." />
+  return html`<${EditForm} id="edit-attributes" title="Edit attributes" notChanged="The attributes were not changed."
+    error=${error} busy=${busy} onSave=${() => save(attributeChanges(f))} onCancel=${cancel}>
     <section class="panel">
       <h3>Target selection configuration</h3>
       <${CheckboxField} label="Stickiness" checked=${f.stickiness} onChange=${set('stickiness')}
@@ -170,15 +153,11 @@ function EditAttributes({ arn, attrs, onDone }: { arn: string; attrs: Record<str
           onInput=${set('slowStart')} error=${errors.slowStart} />
       </div>
     </section>
-    <div class="actions">
-      <button type="button" onClick=${() => onDone(undefined)}>Cancel</button>
-      <button class="primary" type="submit" disabled=${busy}>Save changes</button>
-    </div>
-  </form>`;
+  <//>`;
 }
 
 /** The attributes in the console's words; keys the console does not edit are shown as they are. */
-function attributeRows(a: Record<string, string>): Array<[string, string]> {
+function attributeRows(a: Attributes): Array<[string, string]> {
   const sticky = a['stickiness.enabled'] === 'true';
   const type = a['stickiness.type'] === 'app_cookie' ? 'app_cookie' : 'lb_cookie';
   const rows: Array<[string, string]> = [
@@ -199,33 +178,8 @@ function attributeRows(a: Record<string, string>): Array<[string, string]> {
   return rows;
 }
 
+const API = { describe: 'DescribeTargetGroupAttributes', modify: 'ModifyTargetGroupAttributes', arnParameter: 'TargetGroupArn' };
+
 export function AttributesTab({ arn }: { arn: string }): VNode {
-  const { data, error, replace } = usePoll(
-    async () => attributeRecord(field(await call(ELB, 'DescribeTargetGroupAttributes', { TargetGroupArn: arn }), 'Attributes')),
-    0,
-    [arn],
-  );
-  const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState(false);
-  if (editing && data !== undefined) {
-    return html`<${EditAttributes} arn=${arn} attrs=${data} onDone=${(saved: Record<string, string> | undefined) => {
-      setEditing(false);
-      setSaved(saved !== undefined);
-      if (saved !== undefined) replace(saved);
-    }} />`;
-  }
-  return html`<div>
-    <${ErrorAlert} error=${error} />
-    ${saved ? html`<${SuccessAlert}>Attributes saved.<//>` : null}
-    <div class="page-head">
-      <h2>Attributes</h2>
-      <button type="button" disabled=${data === undefined} onClick=${() => {
-        setSaved(false);
-        setEditing(true);
-      }}>Edit</button>
-    </div>
-    ${data === undefined
-      ? html`<p class="loading">Loading…</p>`
-      : html`<dl class="summary" aria-label="Attributes">${attributeRows(data).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`}
-  </div>`;
+  return html`<${AttributesPanel} arn=${arn} api=${API} rows=${attributeRows} form=${EditAttributes} />`;
 }

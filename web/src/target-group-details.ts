@@ -10,7 +10,7 @@ import { HEALTH_CHECK_PARAMETERS, HealthCheckFields, healthCheckOf, healthCheckP
 import { TargetGroupMonitoring } from './monitoring.ts';
 import { AttributesTab } from './target-group-attributes.ts';
 import { loadBalancerNames, targetGroupByName } from './target-groups.ts';
-import { ErrorAlert, StateBadge, SuccessAlert, TabPanel, Tabs, TextField, fieldErrors, useFlash, usePoll, useSubmit } from './ui.ts';
+import { EditForm, ErrorAlert, StateBadge, SuccessAlert, TabPanel, Tabs, TextField, fieldErrors, useFlash, usePoll, useSubmit } from './ui.ts';
 
 /** How often the targets' health is asked for. */
 const HEALTH_REFRESH_MS = 2000;
@@ -100,8 +100,7 @@ function EditHealthChecks({ tg, onDone }: { tg: Xml; onDone: (saved: Xml | undef
     const name = param?.split('.')[0];
     return name !== undefined && Object.hasOwn(HEALTH_CHECK_PARAMETERS, name) ? HEALTH_CHECK_PARAMETERS[name] : undefined;
   });
-  const save = async (e: Event): Promise<void> => {
-    e.preventDefault();
+  const save = async (): Promise<void> => {
     let saved: Xml = '';
     const ok = await submit(async () => {
       const result = await call(ELB, 'ModifyTargetGroup', { TargetGroupArn: text(tg, 'TargetGroupArn'), ...healthCheckParams(form) });
@@ -109,17 +108,12 @@ function EditHealthChecks({ tg, onDone }: { tg: Xml; onDone: (saved: Xml | undef
     });
     if (ok) onDone(saved);
   };
-  return html`<form onSubmit=${save} aria-labelledby="edit-health-checks">
-    <h2 id="edit-health-checks">Edit health check settings</h2>
-    <${ErrorAlert} error=${error} title="The health check settings were not changed." />
+  return html`<${EditForm} id="edit-health-checks" title="Edit health check settings" notChanged="The health check settings were not changed."
+    error=${error} busy=${busy} onSave=${() => void save()} onCancel=${() => onDone(undefined)}>
     <section class="panel">
       <${HealthCheckFields} form=${form} setForm=${setForm} errors=${errors} open=${true} />
     </section>
-    <div class="actions">
-      <button type="button" onClick=${() => onDone(undefined)}>Cancel</button>
-      <button class="primary" type="submit" disabled=${busy}>Save changes</button>
-    </div>
-  </form>`;
+  <//>`;
 }
 
 function HealthChecksTab({ tg, replace }: { tg: Xml; replace: (tg: Xml) => void }): VNode {

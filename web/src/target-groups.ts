@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ELB, ApiError, call, field, list, text, type Xml } from './api.ts';
 import { html } from './html.ts';
 import { DEFAULT_HEALTH_CHECK, HEALTH_CHECK_PARAMETERS, HealthCheckFields, healthCheckParams, type HealthCheckForm } from './health-checks.ts';
-import { ConfirmBar, ErrorAlert, Field, RadioGroup, SelectField, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll, useSubmit } from './ui.ts';
+import { ConfirmBar, ErrorAlert, Field, FormActions, RadioGroup, SelectField, SuccessAlert, TextField, fieldErrors, navigate, navigateWithFlash, useFlash, usePoll, useSubmit } from './ui.ts';
 
 
 export async function describeTargetGroups(): Promise<Xml[]> {
@@ -165,10 +165,7 @@ function GroupDetailsStep(props: { form: GroupForm; setForm: (f: GroupForm) => v
       <h2 id="health-checks">Health checks</h2>
       <${HealthCheckFields} form=${form} setForm=${setForm} errors=${errors} />
     </section>
-    <div class="actions">
-      <button type="button" onClick=${() => navigate('/target-groups')}>Cancel</button>
-      <button class="primary" type="submit">Next</button>
-    </div>
+    <${FormActions} submit="Next" onCancel=${() => navigate('/target-groups')} />
   </form>`;
 }
 

@@ -1,4 +1,4 @@
-/** Small shared pieces: routing by hash, polling, alerts, tabs, labelled fields, API messages at their fields. */
+/** Small shared pieces: routing by hash, polling, alerts, tabs, labelled fields, form buttons, API messages at their fields. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren, VNode } from 'preact';
 import { ApiError } from './api.ts';
@@ -231,6 +231,40 @@ export function PemField(props: { label: string; value: string; onInput: (v: str
         }} />
     </div>
   </div>`;
+}
+
+/**
+ * A form's Cancel and submit buttons. With `onSubmit` the submit button is a plain button that
+ * runs it: a group that stands inside another form's page cannot be a form of its own.
+ */
+export function FormActions(props: { submit: string; busy?: boolean; onCancel: () => void; onSubmit?: () => void }): VNode {
+  return html`<div class="actions">
+    <button type="button" onClick=${props.onCancel}>Cancel</button>
+    <button class="primary" type=${props.onSubmit ? 'button' : 'submit'} disabled=${props.busy} onClick=${props.onSubmit}>${props.submit}</button>
+  </div>`;
+}
+
+/** An "Edit …" form: its heading names it, a refused change is said above the fields, "Save changes" below. */
+export function EditForm(props: {
+  id: string;
+  title: string;
+  notChanged: string;
+  error: unknown;
+  busy: boolean;
+  onSave: () => void;
+  onCancel: () => void;
+  children: ComponentChildren;
+}): VNode {
+  const submit = (e: Event): void => {
+    e.preventDefault();
+    props.onSave();
+  };
+  return html`<form onSubmit=${submit} aria-labelledby=${props.id}>
+    <h2 id=${props.id}>${props.title}</h2>
+    <${ErrorAlert} error=${props.error} title=${props.notChanged} />
+    ${props.children}
+    <${FormActions} submit="Save changes" busy=${props.busy} onCancel=${props.onCancel} />
+  </form>`;
 }
 
 /** Asks before something is deleted, in the page (no browser dialog). */
