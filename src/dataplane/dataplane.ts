@@ -21,7 +21,10 @@ export class DataPlane {
   #targetSets = new Map<string, TargetSet>();
   readonly #pools = new Map<string, UpstreamPool>();
   readonly #health = new Map<string, TargetHealthState>();
-  /** Counters by load balancer ARN and by target group + target: they outlive snapshots. */
+  /**
+   * Counters by load balancer ARN and by target group + target: they outlive snapshots while
+   * their load balancer (with a listener) or target (draining included) is in them.
+   */
   readonly #lbStats = new Map<string, { name: string; stats: LoadBalancerStats }>();
   readonly #targetStats = new Map<string, TargetStats>();
   /** Target group ARN → the load balancers whose listeners forward to it (metric labels). */
@@ -84,6 +87,7 @@ export class DataPlane {
       };
     });
     this.#targetSets = sets;
+    this.#forgetRemoved(snapshot);
     this.#groupLoadBalancers = targetGroupLoadBalancers(snapshot.listeners);
     this.#groupNames = new Map(snapshot.targetGroups.map((tg) => [tg.arn, tg.name]));
     this.#listeners.apply(binds);
@@ -143,7 +147,21 @@ export class DataPlane {
         responseTimeSum: s.responseTimeSum,
       };
     });
-    return { loadBalancers, targets };
+    return { version: this.version, loadBalancers, targets };
+  }
+
+  /**
+   * Drops the counters and health of targets and load balancers the snapshot no longer has, so a
+   * worker's memory and its stats report follow the configuration, not its history; exchanges
+   * still in flight finish on the detached objects.
+   */
+  #forgetRemoved(snapshot: Snapshot): void {
+    const targets = new Set<string>();
+    for (const tg of snapshot.targetGroups) for (const t of tg.targets) targets.add(healthKey(tg.arn, t.key));
+    for (const key of this.#targetStats.keys()) if (!targets.has(key)) this.#targetStats.delete(key);
+    for (const key of this.#health.keys()) if (!targets.has(key)) this.#health.delete(key);
+    const loadBalancers = new Set(snapshot.listeners.map((l) => l.loadBalancerArn));
+    for (const arn of this.#lbStats.keys()) if (!loadBalancers.has(arn)) this.#lbStats.delete(arn);
   }
 
   #statsOf(arn: string, name: string): LoadBalancerStats {

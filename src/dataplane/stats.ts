@@ -47,8 +47,12 @@ export class TargetStats {
   }
 }
 
-/** What a worker reports: cumulative since it started, keyed so the supervisor can sum workers. */
+/**
+ * What a worker reports: cumulative since it started, keyed so the supervisor can sum workers,
+ * for the load balancers and targets of the snapshot it runs (`version`; -1 before the first).
+ */
 export interface WorkerStats {
+  version: number;
   loadBalancers: Array<{ loadBalancerArn: string; loadBalancerName: string } & Omit<LoadBalancerStats, 'countLocalReply'>>;
   targets: Array<{
     targetGroupArn: string;

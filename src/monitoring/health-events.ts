@@ -1,9 +1,13 @@
 /**
  * Each target's health over time: every change of state or reason the health checker reports
  * (from registration through initial to healthy, and every failure with ALB's reason code), kept
- * for the retention per target and bounded in count, so a flapping target cannot grow memory.
+ * for the retention per target and bounded in count, so a flapping target cannot grow memory; a
+ * target that left is forgotten once its leaving is older than the retention.
  */
 import { DEFAULT_RETENTION_MS } from './metric-history.ts';
+
+/** Enough for a target that changes state at every check (default interval 30 s) for the whole hour. */
+export const DEFAULT_MAX_EVENTS_PER_TARGET = 200;
 
 export interface HealthEvent {
   /** ms since the epoch */
@@ -40,7 +44,7 @@ export class HealthEventLog {
 
   constructor(opts: HealthEventLogOptions = {}) {
     this.#retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
-    this.#maxEvents = opts.maxEventsPerTarget ?? 1000;
+    this.#maxEvents = opts.maxEventsPerTarget ?? DEFAULT_MAX_EVENTS_PER_TARGET;
   }
 
   record(targetGroupArn: string, targetKey: string, event: HealthEvent): void {

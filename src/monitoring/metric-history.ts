@@ -2,13 +2,15 @@
  * The node's metric history, behind the CloudWatch-compatible read API and the console's live
  * charts. Every sampling interval the supervisor hands over its workers' cumulative counters and
  * its health checker's host counts; the history keeps what happened in each interval (counter
- * deltas, gauge values, TargetResponseTime histogram deltas) in fixed-size rings — one row per
- * interval per load balancer, per target and per target group — so memory is bounded by the
- * retention whatever the traffic.
+ * deltas, gauge values, TargetResponseTime histogram deltas) in a fixed-size ring per series —
+ * one per load balancer, per target and per target group. Traffic does not grow it: each series
+ * costs capacity × row width × 8 bytes (about 120 KB for a target with the default hour of 5 s
+ * intervals), for every series seen within the retention; a series not reported for a whole
+ * retention (its target or load balancer left the configuration) is dropped.
  */
 import { dimensionValue } from './dimensions.ts';
 
-/** CloudWatch's high-resolution periods are 1, 5, 10, 30 s; 5 s keeps the charts live at little cost. */
+/** The sampling step: CloudWatch's high-resolution periods go down to 1 s; 5 s keeps the charts live at little cost. */
 export const DEFAULT_SAMPLE_INTERVAL_MS = 5_000;
 export const DEFAULT_RETENTION_MS = 60 * 60 * 1000;
 
@@ -80,11 +82,24 @@ export interface SeriesDimensions {
   target: string | undefined;
 }
 
-/** One interval's summed row of the matching series. */
-export interface Interval {
-  /** When the interval began (ms since the epoch); it lasted until the next one began. */
-  start: number;
-  row: Float64Array;
+/** Which series a read sums: each given dimension value must match. */
+export interface SeriesSelection {
+  loadBalancer?: string | undefined;
+  targetGroup?: string | undefined;
+  target?: string | undefined;
+}
+
+/**
+ * The intervals that began within a window, oldest first, with the summed rows of the series a
+ * read selected: interval i ran from `starts[i]` to `ends[i]` (ms since the epoch, on the
+ * sampling grid) and its row is `rows[i * width]` onwards.
+ */
+export interface Intervals {
+  count: number;
+  width: number;
+  starts: Float64Array;
+  ends: Float64Array;
+  rows: Float64Array;
 }
 
 class Series {
@@ -110,6 +125,14 @@ class Series {
     this.firstSeq = seq;
     this.lastSeenSeq = seq;
   }
+
+  matches(sel: SeriesSelection): boolean {
+    return (
+      (sel.loadBalancer === undefined || this.dims.loadBalancers.includes(sel.loadBalancer)) &&
+      (sel.targetGroup === undefined || this.dims.targetGroup === sel.targetGroup) &&
+      (sel.target === undefined || this.dims.target === sel.target)
+    );
+  }
 }
 
 export interface MetricHistoryOptions {
@@ -128,10 +151,15 @@ export class MetricHistory {
   readonly #capacity: number;
   /** Start and end of each interval in the ring, by slot. */
   readonly #starts: Float64Array;
-  #series = new Map<string, Series>();
+  readonly #ends: Float64Array;
+  /** By kind and dimension values: `lb <lb>`, `target <group> <target>`, `hosts <group>`. */
+  readonly #series = new Map<string, Series>();
+  /** Target group dimension value → its target and host series, so a group's reads skip the rest. */
+  readonly #byGroup = new Map<string, Set<Series>>();
   /** Samples taken so far; sample `seq` lives in slot `seq % capacity`. */
   #taken = 0;
-  #lastAt: number;
+  /** Where the last interval ended, on the sampling grid. */
+  #lastEnd: number;
   readonly #targetGauges: boolean[];
 
   constructor(opts: MetricHistoryOptions) {
@@ -139,7 +167,8 @@ export class MetricHistory {
     this.sampleIntervalMs = opts.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
     this.#capacity = Math.max(1, Math.ceil((opts.retentionMs ?? DEFAULT_RETENTION_MS) / this.sampleIntervalMs));
     this.#starts = new Float64Array(this.#capacity);
-    this.#lastAt = opts.startedAt ?? Date.now();
+    this.#ends = new Float64Array(this.#capacity);
+    this.#lastEnd = this.#onGrid(opts.startedAt ?? Date.now());
     this.#targetGauges = new Array<boolean>(HISTOGRAM_OFFSET + opts.responseTimeBounds.length + 1).fill(false);
   }
 
@@ -153,22 +182,40 @@ export class MetricHistory {
     return this.#series.size;
   }
 
+  #onGrid(ms: number): number {
+    return Math.round(ms / this.sampleIntervalMs) * this.sampleIntervalMs;
+  }
+
   /**
-   * Records the interval that ends at `at`: the workers' cumulative totals (several rows for the
-   * same load balancer or target are summed) and the host counts at that moment. A counter that
-   * went down (a worker restarted without its totals) counts from zero again.
+   * Records the interval that ends at `at` (rounded to the sampling grid): the workers'
+   * cumulative totals (several rows for the same load balancer or target are summed) and the
+   * host counts at that moment. A sample that lands on the same grid point as the previous one
+   * (the sampler was late, then on time) adds to that interval, so no period gets two intervals
+   * for one grid step. A series missing from a sample starts again from zero when it comes back
+   * (its target left and returned, with new counters); a counter that went down between two
+   * samples (it left and returned in between) counts from zero again.
    */
   record(at: number, totals: CounterTotals, hosts: readonly HostCounts[]): void {
-    const seq = this.#taken;
+    const end = this.#onGrid(at);
+    const merge = this.#taken > 0 && end <= this.#lastEnd;
+    const seq = merge ? this.#taken - 1 : this.#taken;
     const slot = seq % this.#capacity;
-    this.#starts[slot] = this.#lastAt;
-    this.#lastAt = at;
+    if (!merge) {
+      this.#starts[slot] = this.#lastEnd;
+      this.#ends[slot] = end;
+      this.#lastEnd = end;
+    }
     const seen = new Set<Series>();
     const touch = (key: string, kind: SeriesKind, gauges: readonly boolean[], dims: SeriesDimensions): Series => {
       let s = this.#series.get(key);
       if (s === undefined) {
         s = new Series(kind, dims, gauges, this.#capacity, seq);
         this.#series.set(key, s);
+        if (dims.targetGroup !== undefined) {
+          let group = this.#byGroup.get(dims.targetGroup);
+          if (group === undefined) this.#byGroup.set(dims.targetGroup, (group = new Set()));
+          group.add(s);
+        }
       }
       if (!seen.has(s)) {
         seen.add(s);
@@ -181,24 +228,23 @@ export class MetricHistory {
     };
 
     for (const l of totals.loadBalancers) {
-      const s = touch(`lb ${l.loadBalancerArn}`, 'loadBalancer', LB_GAUGES, { loadBalancers: [dimensionValue(l.loadBalancerArn)], targetGroup: undefined, target: undefined });
+      const lb = dimensionValue(l.loadBalancerArn);
+      const s = touch(`lb ${lb}`, 'loadBalancer', LB_GAUGES, { loadBalancers: [lb], targetGroup: undefined, target: undefined });
       LOAD_BALANCER_FIELDS.forEach((f, i) => (s.current[i]! += l[f]));
     }
     for (const t of totals.targets) {
-      const s = touch(`target ${t.targetGroupArn} ${t.targetKey}`, 'target', this.#targetGauges, {
+      const group = dimensionValue(t.targetGroupArn);
+      const s = touch(`target ${group} ${t.targetKey}`, 'target', this.#targetGauges, {
         loadBalancers: t.loadBalancerArns.map(dimensionValue),
-        targetGroup: dimensionValue(t.targetGroupArn),
+        targetGroup: group,
         target: t.targetKey,
       });
-      TARGET_FIELDS.forEach((f, i) => (s.current[i]! += f === 'responseTimeSum' ? t.responseTimeSum : t[f]));
+      TARGET_FIELDS.forEach((f, i) => (s.current[i]! += t[f]));
       for (let i = 0; i < t.responseTimeCounts.length && HISTOGRAM_OFFSET + i < s.current.length; i++) s.current[HISTOGRAM_OFFSET + i]! += t.responseTimeCounts[i]!;
     }
     for (const h of hosts) {
-      const s = touch(`hosts ${h.targetGroupArn}`, 'hosts', HOST_GAUGES, {
-        loadBalancers: h.loadBalancerArns.map(dimensionValue),
-        targetGroup: dimensionValue(h.targetGroupArn),
-        target: undefined,
-      });
+      const group = dimensionValue(h.targetGroupArn);
+      const s = touch(`hosts ${group}`, 'hosts', HOST_GAUGES, { loadBalancers: h.loadBalancerArns.map(dimensionValue), targetGroup: group, target: undefined });
       s.current[0]! += h.healthy;
       s.current[1]! += h.unhealthy;
     }
@@ -211,43 +257,83 @@ export class MetricHistory {
         for (let i = 0; i < width; i++) {
           const now = s.current[i]!;
           const before = s.previous[i]!;
-          s.rows[base + i] = s.gauges[i] ? now : now >= before ? now - before : now;
+          const value = s.gauges[i] ? now : now >= before ? now - before : now;
+          s.rows[base + i] = merge && !s.gauges[i] ? s.rows[base + i]! + value : value;
           s.previous[i] = now;
         }
       } else if (seq - s.lastSeenSeq >= this.#capacity) {
         // Gone for longer than the ring reaches back: nothing of it is left to show.
         this.#series.delete(key);
+        if (s.dims.targetGroup !== undefined) {
+          const group = this.#byGroup.get(s.dims.targetGroup);
+          group?.delete(s);
+          if (group?.size === 0) this.#byGroup.delete(s.dims.targetGroup);
+        }
       } else {
-        s.rows.fill(0, base, base + width);
+        if (!merge) s.rows.fill(0, base, base + width);
+        s.previous.fill(0);
       }
     }
-    this.#taken++;
+    if (!merge) this.#taken++;
   }
 
   /**
-   * The intervals that began within [startMs, endMs), oldest first, each with the sum of the
-   * rows of the `kind` series `match` accepts. Intervals before any such series existed are left
-   * out, so a metric has no data points from before its load balancer or target existed.
+   * The intervals that began within [startMs, endMs), each with the sum of the rows of the
+   * `kind` series the selection matches. Intervals before any such series existed are left out,
+   * so a metric has no data points from before its load balancer or target existed. With
+   * `field`, the rows have that field only (a read of one metric over many series stays cheap).
    */
-  intervals(kind: SeriesKind, match: (dims: SeriesDimensions) => boolean, startMs: number, endMs: number): Interval[] {
-    const selected = [...this.#series.values()].filter((s) => s.kind === kind && match(s.dims));
-    if (selected.length === 0) return [];
-    const width = selected[0]!.gauges.length;
-    const out: Interval[] = [];
-    for (let seq = Math.max(0, this.#taken - this.#capacity); seq < this.#taken; seq++) {
-      const slot = seq % this.#capacity;
-      const start = this.#starts[slot]!;
-      if (start < startMs || start >= endMs) continue;
-      let row: Float64Array | undefined;
-      for (const s of selected) {
-        if (seq < s.firstSeq) continue;
-        row ??= new Float64Array(width);
-        const base = slot * width;
-        for (let i = 0; i < width; i++) row[i]! += s.rows[base + i]!;
-      }
-      if (row !== undefined) out.push({ start, row });
+  intervals(kind: SeriesKind, sel: SeriesSelection, startMs: number, endMs: number, field?: number): Intervals {
+    const selected: Series[] = [];
+    const candidates =
+      kind === 'target' && sel.targetGroup !== undefined && sel.target !== undefined
+        ? [this.#series.get(`target ${sel.targetGroup} ${sel.target}`)]
+        : sel.targetGroup !== undefined
+          ? (this.#byGroup.get(sel.targetGroup) ?? [])
+          : this.#series.values();
+    let firstSeq = Infinity;
+    for (const s of candidates) {
+      if (s === undefined || s.kind !== kind || !s.matches(sel)) continue;
+      selected.push(s);
+      firstSeq = Math.min(firstSeq, s.firstSeq);
     }
-    return out;
+    if (selected.length === 0) return { count: 0, width: 0, starts: new Float64Array(0), ends: new Float64Array(0), rows: new Float64Array(0) };
+    // Intervals start later with every sample, so the window is one run of samples.
+    const from = this.#firstStartingAt(Math.max(firstSeq, this.#taken - this.#capacity), startMs);
+    const count = this.#firstStartingAt(from, endMs) - from;
+    const seriesWidth = selected[0]!.gauges.length;
+    const first = field ?? 0;
+    const width = field === undefined ? seriesWidth : 1;
+    const starts = new Float64Array(count);
+    const ends = new Float64Array(count);
+    const rows = new Float64Array(count * width);
+    for (let i = 0; i < count; i++) {
+      const slot = (from + i) % this.#capacity;
+      starts[i] = this.#starts[slot]!;
+      ends[i] = this.#ends[slot]!;
+    }
+    // Series by series, each ring read in order; a series' slots from before it existed are
+    // still zero, so every selected series can add.
+    for (const s of selected) {
+      for (let i = 0; i < count; i++) {
+        const source = ((from + i) % this.#capacity) * seriesWidth + first;
+        const to = i * width;
+        for (let f = 0; f < width; f++) rows[to + f]! += s.rows[source + f]!;
+      }
+    }
+    return { count, width, starts, ends, rows };
+  }
+
+  /** The first sample from `seq` on whose interval starts at or after `ms` (`#taken` if none). */
+  #firstStartingAt(seq: number, ms: number): number {
+    let lo = seq;
+    let hi = this.#taken;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#starts[mid % this.#capacity]! < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

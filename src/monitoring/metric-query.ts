@@ -1,7 +1,11 @@
 /**
  * ALB's CloudWatch metrics over the history: which series and field each metric is read from for
- * a set of dimensions, and its data points per period. A metric asked for with dimensions ALB
- * does not publish it with has no data points (as in CloudWatch), rather than an error.
+ * a set of dimensions, and its data points per period. Answered dimension sets: `LoadBalancer`
+ * (its own counters, or its targets' for target metrics), `LoadBalancer`+`TargetGroup` and
+ * `TargetGroup` (the group's targets), `TargetGroup`+`Target` (Albatross's per-target series,
+ * target metrics only); HealthyHostCount and UnHealthyHostCount only with
+ * `TargetGroup`+`LoadBalancer`, as ALB publishes them. Any other set has no data points (as in
+ * CloudWatch), rather than an error.
  */
 import { DIMENSION_NAMES, type DimensionName } from './dimensions.ts';
 import {
@@ -9,10 +13,10 @@ import {
   HOST_FIELDS,
   LOAD_BALANCER_FIELDS,
   TARGET_FIELDS,
-  type Interval,
+  type Intervals,
   type MetricHistory,
-  type SeriesDimensions,
   type SeriesKind,
+  type SeriesSelection,
 } from './metric-history.ts';
 import { histogramAggregate, valuesAggregate, type Aggregate } from './statistics.ts';
 
@@ -30,6 +34,8 @@ interface MetricDefinition {
   histogram?: true;
   /** RequestCountPerTarget: the group's requests over its healthy targets. */
   perTarget?: true;
+  /** A level sampled each interval rather than a count (see `valuesAggregate`). */
+  gauge?: true;
 }
 
 const METRICS: Readonly<Record<string, MetricDefinition>> = {
@@ -37,7 +43,7 @@ const METRICS: Readonly<Record<string, MetricDefinition>> = {
   HTTPCode_ELB_4XX_Count: { unit: 'Count', loadBalancer: 'elb4xx' },
   HTTPCode_ELB_5XX_Count: { unit: 'Count', loadBalancer: 'elb5xx' },
   NewConnectionCount: { unit: 'Count', loadBalancer: 'newConnectionCount' },
-  ActiveConnectionCount: { unit: 'Count', loadBalancer: 'activeConnectionCount' },
+  ActiveConnectionCount: { unit: 'Count', loadBalancer: 'activeConnectionCount', gauge: true },
   ProcessedBytes: { unit: 'Bytes', loadBalancer: 'processedBytes' },
   ClientTLSNegotiationErrorCount: { unit: 'Count', loadBalancer: 'clientTlsNegotiationErrors' },
   RejectedConnectionCount: { unit: 'Count', loadBalancer: 'rejectedConnectionCount' },
@@ -48,8 +54,8 @@ const METRICS: Readonly<Record<string, MetricDefinition>> = {
   TargetConnectionErrorCount: { unit: 'Count', target: 'connectionErrors' },
   TargetResponseTime: { unit: 'Seconds', histogram: true },
   RequestCountPerTarget: { unit: 'Count', target: 'requestCount', perTarget: true },
-  HealthyHostCount: { unit: 'Count', hosts: 'healthy' },
-  UnHealthyHostCount: { unit: 'Count', hosts: 'unhealthy' },
+  HealthyHostCount: { unit: 'Count', hosts: 'healthy', gauge: true },
+  UnHealthyHostCount: { unit: 'Count', hosts: 'unhealthy', gauge: true },
 };
 
 export interface MetricQuery {
@@ -74,11 +80,18 @@ export interface MetricData {
   datapoints: Datapoint[];
 }
 
-type Selection = Partial<Record<DimensionName, string>>;
+/**
+ * Where the first period begins, as CloudWatch rounds StartTime: down to the whole minute, or
+ * for periods under a minute (1, 5, 10, 20, 30 s) down to that division of the minute.
+ */
+export function alignedStart(startMs: number, periodSeconds: number): number {
+  const unit = Math.min(periodSeconds, 60) * 1000;
+  return Math.floor(startMs / unit) * unit;
+}
 
 /** The dimensions as a selection; undefined when a name is not one of ALB's (or Albatross's `Target`). */
-function selection(dimensions: MetricQuery['dimensions']): Selection | undefined {
-  const out: Selection = {};
+function selection(dimensions: MetricQuery['dimensions']): Partial<Record<DimensionName, string>> | undefined {
+  const out: Partial<Record<DimensionName, string>> = {};
   for (const d of dimensions) {
     if (!(DIMENSION_NAMES as readonly string[]).includes(d.name)) return undefined;
     out[d.name as DimensionName] = d.value;
@@ -86,83 +99,139 @@ function selection(dimensions: MetricQuery['dimensions']): Selection | undefined
   return out;
 }
 
-function matcher(sel: Selection): (d: SeriesDimensions) => boolean {
-  return (d) =>
-    (sel.LoadBalancer === undefined || d.loadBalancers.includes(sel.LoadBalancer)) &&
-    (sel.TargetGroup === undefined || d.targetGroup === sel.TargetGroup) &&
-    (sel.Target === undefined || d.target === sel.Target);
+/** Several queries' reads of the same series over the same time share one pass over the history. */
+class IntervalReader {
+  readonly #history: MetricHistory;
+  readonly #memo = new Map<string, Intervals>();
+
+  constructor(history: MetricHistory) {
+    this.#history = history;
+  }
+
+  /** With `field`, rows of that field only (see `MetricHistory.intervals`). */
+  read(kind: SeriesKind, sel: SeriesSelection, startMs: number, endMs: number, field?: number): Intervals {
+    const key = `${kind}\n${sel.loadBalancer ?? ''}\n${sel.targetGroup ?? ''}\n${sel.target ?? ''}\n${startMs}\n${endMs}\n${field ?? ''}`;
+    let found = this.#memo.get(key);
+    if (found === undefined) this.#memo.set(key, (found = this.#history.intervals(kind, sel, startMs, endMs, field)));
+    return found;
+  }
 }
 
-/** One value per interval of the series the metric and dimensions select; undefined: not published so. */
+/**
+ * The intervals of the series the metric and dimensions select, and the metric's value in
+ * interval i (undefined: none in that interval); undefined: the metric is not published so.
+ */
 function intervalValues(
-  history: MetricHistory,
+  reader: IntervalReader,
   def: MetricDefinition,
-  sel: Selection,
+  dims: Partial<Record<DimensionName, string>>,
   startMs: number,
   endMs: number,
-): { intervals: Interval[]; value: (i: Interval) => number } | undefined {
-  const byLoadBalancerAlone = sel.LoadBalancer !== undefined && sel.TargetGroup === undefined && sel.Target === undefined;
-  const withGroup = sel.TargetGroup !== undefined;
-  if (sel.Target !== undefined && !withGroup) return undefined;
-  const read = (kind: SeriesKind, field: number) => ({
-    intervals: history.intervals(kind, matcher(sel), startMs, endMs),
-    value: (i: Interval) => i.row[field]!,
-  });
+): { intervals: Intervals; value: (i: number) => number | undefined } | undefined {
+  const sel: SeriesSelection = { loadBalancer: dims.LoadBalancer, targetGroup: dims.TargetGroup, target: dims.Target };
+  const withGroup = sel.targetGroup !== undefined;
+  if (sel.target !== undefined && !withGroup) return undefined;
+  const read = (kind: SeriesKind, field: number) => {
+    const intervals = reader.read(kind, sel, startMs, endMs, field);
+    return { intervals, value: (i: number) => intervals.rows[i]! };
+  };
   const requests = TARGET_FIELDS.indexOf('requestCount');
+  if (def.hosts !== undefined) {
+    return withGroup && sel.loadBalancer !== undefined && sel.target === undefined ? read('hosts', HOST_FIELDS.indexOf(def.hosts)) : undefined;
+  }
   if (def.perTarget) {
     if (!withGroup) return undefined;
-    if (sel.Target !== undefined) return read('target', requests);
+    if (sel.target !== undefined) return read('target', requests);
     // ALB's definition: the group's requests over its healthy targets; none healthy, no value.
-    const healthy = new Map(history.intervals('hosts', matcher(sel), startMs, endMs).map((i) => [i.start, i.row[HOST_FIELDS.indexOf('healthy')]!]));
+    const hosts = reader.read('hosts', sel, startMs, endMs, HOST_FIELDS.indexOf('healthy'));
+    const healthy = new Map<number, number>();
+    for (let i = 0; i < hosts.count; i++) healthy.set(hosts.starts[i]!, hosts.rows[i]!);
+    const intervals = reader.read('target', sel, startMs, endMs, requests);
     return {
-      intervals: history.intervals('target', matcher(sel), startMs, endMs).filter((i) => (healthy.get(i.start) ?? 0) > 0),
-      value: (i) => i.row[requests]! / healthy.get(i.start)!,
+      intervals,
+      value: (i) => {
+        const n = healthy.get(intervals.starts[i]!) ?? 0;
+        return n > 0 ? intervals.rows[i]! / n : undefined;
+      },
     };
   }
-  if (def.loadBalancer !== undefined && byLoadBalancerAlone) return read('loadBalancer', LOAD_BALANCER_FIELDS.indexOf(def.loadBalancer));
-  if (def.loadBalancer !== undefined && def.target === undefined) return undefined;
-  if (sel.LoadBalancer === undefined && !withGroup) return undefined;
-  if (def.target !== undefined || def.histogram) return read('target', def.target === undefined ? requests : TARGET_FIELDS.indexOf(def.target));
-  if (def.hosts !== undefined && sel.Target === undefined) return read('hosts', HOST_FIELDS.indexOf(def.hosts));
+  if (def.loadBalancer !== undefined && sel.loadBalancer !== undefined && !withGroup) return read('loadBalancer', LOAD_BALANCER_FIELDS.indexOf(def.loadBalancer));
+  if (sel.loadBalancer === undefined && !withGroup) return undefined;
+  if (def.histogram) return { intervals: reader.read('target', sel, startMs, endMs), value: () => undefined };
+  if (def.target !== undefined) return read('target', TARGET_FIELDS.indexOf(def.target));
   return undefined;
+}
+
+/** One period's data point from its intervals [from, to); undefined: none (no value, or no response). */
+function datapoint(history: MetricHistory, def: MetricDefinition, found: NonNullable<ReturnType<typeof intervalValues>>, from: number, to: number): Aggregate | undefined {
+  const { intervals } = found;
+  if (def.histogram) {
+    const buckets = intervals.width - HISTOGRAM_OFFSET;
+    const counts = new Float64Array(buckets);
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const row = i * intervals.width;
+      sum += intervals.rows[row + TARGET_FIELDS.indexOf('responseTimeSum')]!;
+      for (let b = 0; b < buckets; b++) counts[b]! += intervals.rows[row + HISTOGRAM_OFFSET + b]!;
+    }
+    const aggregate = histogramAggregate(counts, sum, history.responseTimeBounds);
+    // No response in the period: no data point, as ALB publishes none.
+    return aggregate.sampleCount > 0 ? aggregate : undefined;
+  }
+  const values: number[] = [];
+  const seconds: number[] = [];
+  for (let i = from; i < to; i++) {
+    const v = found.value(i);
+    if (v === undefined) continue;
+    values.push(v);
+    seconds.push((intervals.ends[i]! - intervals.starts[i]!) / 1000);
+  }
+  if (values.length === 0) return undefined;
+  return valuesAggregate(values, def.gauge ? seconds : undefined);
+}
+
+function query(reader: IntervalReader, history: MetricHistory, q: MetricQuery): MetricData {
+  const def = Object.hasOwn(METRICS, q.metricName) ? METRICS[q.metricName] : undefined;
+  const dims = selection(q.dimensions);
+  if (def === undefined) return { unit: undefined, datapoints: [] };
+  if (dims === undefined || (q.unit !== undefined && q.unit !== def.unit)) return { unit: def.unit, datapoints: [] };
+  const periodMs = q.periodSeconds * 1000;
+  // Periods count from the rounded start; each data point is stamped with its period's start.
+  const startMs = alignedStart(q.startMs, q.periodSeconds);
+  const found = intervalValues(reader, def, dims, startMs, q.endMs);
+  if (found === undefined) return { unit: def.unit, datapoints: [] };
+
+  // Intervals come oldest first, so each period's are a run.
+  const datapoints: Datapoint[] = [];
+  const { starts, count } = found.intervals;
+  for (let from = 0; from < count; ) {
+    const timestamp = startMs + Math.floor((starts[from]! - startMs) / periodMs) * periodMs;
+    let to = from + 1;
+    while (to < count && starts[to]! < timestamp + periodMs) to++;
+    const aggregate = datapoint(history, def, found, from, to);
+    if (aggregate !== undefined) datapoints.push({ timestamp, aggregate });
+    from = to;
+  }
+  return { unit: def.unit, datapoints };
 }
 
 /** The data points of one metric, one per period with data, oldest first. */
 export function queryMetric(history: MetricHistory, q: MetricQuery): MetricData {
-  const def = Object.hasOwn(METRICS, q.metricName) ? METRICS[q.metricName] : undefined;
-  const sel = selection(q.dimensions);
-  if (def === undefined) return { unit: undefined, datapoints: [] };
-  if (sel === undefined || (q.unit !== undefined && q.unit !== def.unit)) return { unit: def.unit, datapoints: [] };
-  const periodMs = q.periodSeconds * 1000;
-  // As CloudWatch: the start is rounded down to the period, data points are stamped with their period's start.
-  const startMs = Math.floor(q.startMs / periodMs) * periodMs;
-  const found = intervalValues(history, def, sel, startMs, q.endMs);
-  if (found === undefined) return { unit: def.unit, datapoints: [] };
+  return query(new IntervalReader(history), history, q);
+}
 
-  const periods = new Map<number, Interval[]>();
-  for (const i of found.intervals) {
-    const at = Math.floor(i.start / periodMs) * periodMs;
-    const list = periods.get(at);
-    if (list === undefined) periods.set(at, [i]);
-    else list.push(i);
-  }
-  const datapoints: Datapoint[] = [];
-  for (const [timestamp, intervals] of periods) {
-    if (def.histogram) {
-      const width = intervals[0]!.row.length - HISTOGRAM_OFFSET;
-      const counts = new Float64Array(width);
-      let sum = 0;
-      for (const { row } of intervals) {
-        sum += row[TARGET_FIELDS.indexOf('responseTimeSum')]!;
-        for (let b = 0; b < width; b++) counts[b]! += row[HISTOGRAM_OFFSET + b]!;
-      }
-      const aggregate = histogramAggregate(counts, sum, history.responseTimeBounds);
-      // No response in the period: no data point, as ALB publishes none.
-      if (aggregate.sampleCount > 0) datapoints.push({ timestamp, aggregate });
-    } else {
-      datapoints.push({ timestamp, aggregate: valuesAggregate(intervals.map(found.value)) });
-    }
-  }
-  datapoints.sort((a, b) => a.timestamp - b.timestamp);
-  return { unit: def.unit, datapoints };
+/**
+ * The data points of several metrics, in order. Queries that differ only in their statistic
+ * (p50 and p99 of one metric) are answered once, and queries of the same series (a group's
+ * requests, response times and error counts) read the history once.
+ */
+export function queryMetrics(history: MetricHistory, queries: readonly MetricQuery[]): MetricData[] {
+  const reader = new IntervalReader(history);
+  const answered = new Map<string, MetricData>();
+  return queries.map((q) => {
+    const key = JSON.stringify([q.metricName, q.dimensions.map((d) => [d.name, d.value]), q.startMs, q.endMs, q.periodSeconds, q.unit ?? null]);
+    let data = answered.get(key);
+    if (data === undefined) answered.set(key, (data = query(reader, history, q)));
+    return data;
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * CloudWatch's statistics over one period: SampleCount, Sum, Average, Minimum, Maximum and
- * percentiles (`p50`, `p99.9`). Counts and gauges are one value per sampled interval;
+ * percentiles (`p50`, `p99.9`). Counts and gauges are one value per sampled interval; a gauge's
+ * Sum weighs each value by its interval's share of a minute (see `valuesAggregate`);
  * TargetResponseTime is a histogram of every response, so its percentiles are interpolated within
  * a bucket (as Prometheus's histogram_quantile does) and its Minimum and Maximum are the edges of
  * the lowest and highest non-empty buckets.
@@ -24,6 +25,7 @@ export function isStatistic(statistic: string): boolean {
 export interface Aggregate {
   readonly sampleCount: number;
   readonly sum: number;
+  readonly average: number;
   readonly minimum: number;
   readonly maximum: number;
   percentile(p: number): number;
@@ -37,7 +39,7 @@ export function statistic(a: Aggregate, name: string): number {
     case 'Sum':
       return a.sum;
     case 'Average':
-      return a.sampleCount === 0 ? 0 : a.sum / a.sampleCount;
+      return a.average;
     case 'Minimum':
       return a.minimum;
     case 'Maximum':
@@ -47,14 +49,25 @@ export function statistic(a: Aggregate, name: string): number {
   }
 }
 
-/** Values, one per sampled interval. */
-export function valuesAggregate(values: readonly number[]): Aggregate {
+/**
+ * Values, one per sampled interval. With `seconds` (each value's interval) they are a gauge's
+ * samples: Sum adds each level times its share of a minute, so a minute's Sum is its average
+ * level (as ALB reports a gauge once a minute) whatever the sampling step, and Average is the
+ * level averaged over time. Without, they are counts: Sum adds them, Average is per interval.
+ */
+export function valuesAggregate(values: readonly number[], seconds?: readonly number[]): Aggregate {
   const sorted = [...values].sort((x, y) => x - y);
-  let sum = 0;
-  for (const v of sorted) sum += v;
+  let total = 0;
+  let time = 0;
+  for (let i = 0; i < values.length; i++) {
+    const s = seconds === undefined ? 1 : seconds[i]!;
+    total += values[i]! * s;
+    time += s;
+  }
   return {
     sampleCount: sorted.length,
-    sum,
+    sum: seconds === undefined ? total : total / 60,
+    average: time === 0 ? 0 : total / time,
     minimum: sorted[0] ?? 0,
     maximum: sorted[sorted.length - 1] ?? 0,
     // Nearest rank: the smallest value with at least p% of the values at or below it.
@@ -83,6 +96,7 @@ export function histogramAggregate(counts: ArrayLike<number>, sum: number, bound
   return {
     sampleCount: total,
     sum,
+    average,
     minimum: total === 0 ? 0 : Math.min(lower(lowest), average),
     maximum: total === 0 ? 0 : Math.max(upper(highest), average),
     percentile: (p) => histogramPercentile(counts, bounds, p),

@@ -96,6 +96,71 @@ export function healthMetricsJson(records: readonly TargetHealthRecord[], groupL
   return [healthy, unhealthy];
 }
 
+type LoadBalancerCounters = WorkerStats['loadBalancers'][number];
+type TargetCounters = WorkerStats['targets'][number];
+
+const foldedLbFields = ['requestCount', 'elb4xx', 'elb5xx', 'newConnectionCount', 'processedBytes', 'clientTlsNegotiationErrors', 'rejectedConnectionCount'] as const;
+const foldedTargetFields = ['requestCount', 'target2xx', 'target3xx', 'target4xx', 'target5xx', 'connectionErrors', 'responseTimeSum'] as const;
+
+/**
+ * The counters of workers that exited, folded into one total per load balancer and per target,
+ * so totals never go backwards when a worker is replaced and a crash-looping worker adds to the
+ * same entries rather than growing a list. An entry goes when the live workers no longer report
+ * its load balancer or target (it left the configuration), as their own entries do.
+ */
+export class RetiredCounters {
+  readonly #loadBalancers = new Map<string, LoadBalancerCounters>();
+  readonly #targets = new Map<string, TargetCounters>();
+
+  /** Folds in the last counters of a worker that exited; its open connections are closed. */
+  add(s: WorkerStats): void {
+    for (const l of s.loadBalancers) {
+      const into = this.#loadBalancers.get(l.loadBalancerArn);
+      if (into === undefined) this.#loadBalancers.set(l.loadBalancerArn, { ...l, activeConnectionCount: 0 });
+      else for (const f of foldedLbFields) into[f] += l[f];
+    }
+    for (const t of s.targets) {
+      const key = `${t.targetGroupArn}\n${t.targetKey}`;
+      const into = this.#targets.get(key);
+      if (into === undefined) {
+        this.#targets.set(key, { ...t, responseTimeCounts: [...t.responseTimeCounts] });
+        continue;
+      }
+      for (const f of foldedTargetFields) into[f] += t[f];
+      t.responseTimeCounts.forEach((c, i) => (into.responseTimeCounts[i] = (into.responseTimeCounts[i] ?? 0) + c));
+    }
+  }
+
+  /**
+   * Keeps only what `live` (workers on the current snapshot) report, with their names and load
+   * balancers as labels; with none to go by, keeps everything.
+   */
+  retain(live: readonly WorkerStats[]): void {
+    if (live.length === 0) return;
+    const loadBalancers = new Map<string, LoadBalancerCounters>(live.flatMap((s) => s.loadBalancers.map((l) => [l.loadBalancerArn, l] as const)));
+    const targets = new Map<string, TargetCounters>(live.flatMap((s) => s.targets.map((t) => [`${t.targetGroupArn}\n${t.targetKey}`, t] as const)));
+    for (const [arn, l] of this.#loadBalancers) {
+      const now = loadBalancers.get(arn);
+      if (now === undefined) this.#loadBalancers.delete(arn);
+      else l.loadBalancerName = now.loadBalancerName;
+    }
+    for (const [key, t] of this.#targets) {
+      const now = targets.get(key);
+      if (now === undefined) {
+        this.#targets.delete(key);
+      } else {
+        t.targetGroupName = now.targetGroupName;
+        t.loadBalancerArns = now.loadBalancerArns;
+      }
+    }
+  }
+
+  /** The folded totals, in a worker's shape. */
+  stats(): WorkerStats {
+    return { version: -1, loadBalancers: [...this.#loadBalancers.values()], targets: [...this.#targets.values()] };
+  }
+}
+
 /** Sums the workers' metrics (and those of workers that exited) and renders Prometheus text. */
 export async function renderMetrics(workers: readonly WorkerStats[], health: MetricJson[]): Promise<{ contentType: string; text: string }> {
   const registry = client.AggregatorRegistry.aggregate([...workers.map(workerMetricsJson), health] as unknown as Parameters<typeof client.AggregatorRegistry.aggregate>[0]);

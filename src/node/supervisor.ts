@@ -9,7 +9,7 @@ import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { defaultArnContext, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
 import { responseTimeBuckets, type WorkerStats } from '../dataplane/index.ts';
-import { healthMetricsJson, renderMetrics } from './metrics.ts';
+import { RetiredCounters, healthMetricsJson, renderMetrics } from './metrics.ts';
 import { randomHex } from '../lib/ids.ts';
 import { MasterKey, loadStickinessKey, verifyMasterKey } from '../secrets/master-key.ts';
 import { bootstrapAccessKey } from '../controlplane/access-keys.ts';
@@ -71,6 +71,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
   const workers = new Set<Worker>();
   const listenerStates = new Map<string, string>();
   const listenerNames = new Map<string, string>();
+  const listenerSchemes = new Map<string, 'http' | 'https'>();
   let healthDirty = false;
 
   const broadcast = (m: ToWorker): void => {
@@ -105,12 +106,12 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     listenerStates.set(key, line);
     const name = listenerNames.get(s.arn) ?? s.arn;
     const shown = s.address.includes(':') ? `[${s.address}]` : s.address;
-    if (s.ok) say(`listener ${name} accepting on http://${shown}:${s.port}/`);
+    if (s.ok) say(`listener ${name} accepting on ${listenerSchemes.get(s.arn) ?? 'http'}://${shown}:${s.port}/`);
     else say(`listener ${name} cannot bind ${shown}:${s.port}: ${s.error === 'EADDRINUSE' ? 'the port is already in use' : s.error}`);
   };
 
   const workerStats = new Map<Worker, WorkerStats>();
-  const retiredStats: WorkerStats[] = [];
+  const retired = new RetiredCounters();
   const statsWaiters = new Map<number, (w: Worker) => void>();
   let statsRequestId = 0;
   /** Asks every worker for its counters; a worker that does not answer within 1 s counts as before. */
@@ -130,7 +131,9 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
       for (const w of pending) w.send({ type: 'stats-request', id } satisfies ToWorker);
     });
     statsWaiters.delete(id);
-    return [...retiredStats, ...workerStats.values()];
+    const live = [...workerStats.values()];
+    retired.retain(live.filter((s) => s.version === snapshot?.version));
+    return [retired.stats(), ...live];
   };
   const metrics = async (): Promise<{ contentType: string; text: string }> => {
     const groups = targetGroupLoadBalancers(snapshot?.listeners ?? []);
@@ -139,6 +142,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
 
   // The history's intervals: counters summed over workers, host counts as the checker sees them now.
   let sampling = false;
+  let sampler: NodeJS.Timeout | undefined;
   const sample = async (): Promise<void> => {
     if (sampling || stopping) return;
     sampling = true;
@@ -163,8 +167,17 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
       sampling = false;
     }
   };
-  const sampler = setInterval(() => void sample(), monitoring.metrics.sampleIntervalMs);
-  sampler.unref();
+  // Each sample is taken just after a point of the clock's 5 s grid, the interval the history stamps it with.
+  const scheduleSample = (): void => {
+    const step = monitoring.metrics.sampleIntervalMs;
+    const now = Date.now();
+    sampler = setTimeout(() => {
+      scheduleSample();
+      void sample();
+    }, (Math.round(now / step) + 1) * step - now);
+    sampler.unref();
+  };
+  scheduleSample();
 
   const fork = (): void => {
     const w = cluster.fork();
@@ -186,7 +199,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
       workers.delete(w);
       // Counters of a worker that is gone stay in the totals: metrics never go backwards.
       const last = workerStats.get(w);
-      if (last !== undefined) retiredStats.push({ ...last, loadBalancers: last.loadBalancers.map((l) => ({ ...l, activeConnectionCount: 0 })) });
+      if (last !== undefined) retired.add(last);
       workerStats.delete(w);
       if (stopping) return;
       say(`worker ${w.process.pid} exited (${signal ?? code}); starting another`);
@@ -212,7 +225,10 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
         );
         next.stickinessKey = stickinessKey;
         snapshot = next;
-        for (const l of next.listeners) listenerNames.set(l.arn, `${l.loadBalancerName} ${l.protocol}:${l.port}`);
+        for (const l of next.listeners) {
+          listenerNames.set(l.arn, `${l.loadBalancerName} ${l.protocol}:${l.port}`);
+          listenerSchemes.set(l.arn, l.protocol === 'HTTPS' ? 'https' : 'http');
+        }
         broadcast({ type: 'snapshot', snapshot: next });
         health.apply(next);
         scheduleDrainSweep(next);
@@ -293,7 +309,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     stopWatch();
     health.stop();
     clearInterval(healthSaver);
-    clearInterval(sampler);
+    clearTimeout(sampler);
     clearTimeout(drainTimer);
     admin.close();
     await Promise.all(

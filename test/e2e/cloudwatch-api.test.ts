@@ -140,7 +140,7 @@ test('the AWS CLI reads ALB metrics and health from albatross serve', async (t) 
   // One instance dies: unhealthy with ALB's reason, in the host count and in its timeline.
   await a.kill();
   await waitForTargetState(dataDir, 'cw-tg', a.port, 'unhealthy', { timeoutMs: detectionMs + slackMs, server });
-  await pollUntil(async () => Math.max(0, ...(await statistics('UnHealthyHostCount', { TargetGroup: tgDim }, ['Maximum'])).map((d) => d.Maximum ?? 0)) === 1, {
+  await pollUntil(async () => Math.max(0, ...(await statistics('UnHealthyHostCount', { LoadBalancer: lbDim, TargetGroup: tgDim }, ['Maximum'])).map((d) => d.Maximum ?? 0)) === 1, {
     timeoutMs: SAMPLE_WAIT_MS,
     what: 'UnHealthyHostCount to show the dead instance',
   });

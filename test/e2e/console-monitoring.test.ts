@@ -2,15 +2,16 @@
 // `albatross serve` and the tutorial's two Flask instances: the Monitoring tab of the target group
 // shows the requests the test sends (overall and per target) and both hosts healthy; when one
 // instance is killed the host chart and the health timeline show it unhealthy with ALB's reason;
-// the load balancer's Monitoring tab shows its traffic and its target group's hosts. Screenshots
-// land in test-artifacts/console-monitoring/.
+// the load balancer's Monitoring tab shows its traffic and its target group's hosts; with ten more
+// targets registered, the per-target chart draws the ten busiest. Screenshots land in
+// test-artifacts/console-monitoring/.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { applyOk, config, detectionMs, removeTempDirs, repoRoot, slackMs, startTutorialPair, waitForTargetState, writeConfig } from '../helpers/albatross.ts';
-import { readCredentials } from '../helpers/albatross-api.ts';
+import { queryRequest, readCredentials } from '../helpers/albatross-api.ts';
 import { openBrowser } from '../helpers/browser.ts';
 import { signInToConsole } from '../helpers/console-session.ts';
 import { freePort, request } from '../helpers/net.ts';
@@ -103,6 +104,30 @@ test('the Monitoring tabs chart live traffic and show a killed target unhealthy 
   assert.equal(await legendValue(page, 'Healthy and unhealthy hosts by target group', 'live-tg unhealthy').innerText(), '1');
   assert.equal(await legendValue(page, 'Healthy and unhealthy hosts by target group', 'live-tg healthy').innerText(), '1');
   await browser.screenshot('load-balancer-monitoring');
+
+  // Ten more targets, where nothing answers: the per-target chart keeps to the ten busiest of 12.
+  const credentials = readCredentials(join(dataDir, 'admin-credentials'));
+  const elb = async (params: Record<string, string>): Promise<string> => {
+    const r = await queryRequest(server.adminPort, credentials, { body: new URLSearchParams({ Version: '2015-12-01', ...params }).toString() });
+    assert.equal(r.status, 200, r.body);
+    return r.body;
+  };
+  const tgArn = /<TargetGroupArn>([^<]+)<\/TargetGroupArn>/.exec(await elb({ Action: 'DescribeTargetGroups', 'Names.member.1': 'live-tg' }))![1]!;
+  const extra: Record<string, string> = { Action: 'RegisterTargets', TargetGroupArn: tgArn };
+  for (let i = 1; i <= 10; i++) {
+    extra[`Targets.member.${i}.Id`] = '127.0.0.1';
+    extra[`Targets.member.${i}.Port`] = String(await freePort());
+  }
+  await elb(extra);
+  await page.getByRole('link', { name: 'Target Groups', exact: true }).click();
+  await page.getByRole('link', { name: 'live-tg', exact: true }).click();
+  await page.getByRole('tab', { name: 'Monitoring' }).click();
+  const busiest = page.getByRole('figure', { name: 'Requests per second by target (busiest 10 of 12)', exact: true });
+  await busiest.waitFor({ timeout: CHART_TIMEOUT_MS });
+  assert.equal(await busiest.locator('.series-label').count(), 10);
+  const shown = await busiest.locator('.series-label').allInnerTexts();
+  assert.deepEqual(shown.slice(0, 2).sort(), [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`].sort(), 'the two instances that served requests come first');
+  await browser.screenshot('target-group-monitoring-busiest');
 
   // Everything the console loaded, uPlot included, within its first-load budget.
   const js = browser.scripts.reduce((sum, s) => sum + s.bytes, 0);

@@ -92,6 +92,8 @@ test('upload-server-certificate and an HTTPS listener with the console default p
   }, { timeoutMs: 15_000, intervalMs: 100, what: 'curl -k reaching both instances over HTTPS' });
   const headers = await run('curl', ['-sk', `https://127.0.0.1:${httpsPort}/headers`]);
   assert.equal(JSON.parse(headers.stdout)['X-Forwarded-Proto'] ?? JSON.parse(headers.stdout)['x-forwarded-proto'], 'https');
+  // serve's log names the listener with the scheme a client uses.
+  await api.server.waitForLine(new RegExp(`^albatross: listener .* HTTPS:${httpsPort} accepting on https://127\\.0\\.0\\.1:${httpsPort}/$`), { timeoutMs: 5_000 });
 });
 
 test('curl --http2 negotiates h2 and gets the instance', async () => {

@@ -1,6 +1,7 @@
 // `/metrics` on the admin endpoint: after a known number of requests through two workers to two
 // real Flask instances, ALB's counters add up exactly across workers — per load balancer, per
-// target, by status class — and the LB's own 503s and the health gauges show as well.
+// target, by status class — and the LB's own 503s and the health gauges show as well. A target
+// deregistered and gone leaves the output; the load balancer's counters do not go back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFlask, type FlaskTarget } from '../helpers/flask.ts';
@@ -10,8 +11,21 @@ import { applyOk, config, removeTempDirs, startServer, tempDir, writeConfig, typ
 
 let server: AlbatrossServer;
 const flask: FlaskTarget[] = [];
+let dir = '';
 let port = 0;
 let emptyPort = 0;
+
+/** The file's load balancer with `metrics-tg`'s targets on these Flask instances. */
+function spec(targets: readonly FlaskTarget[]): Record<string, unknown> {
+  return config({
+    loadBalancer: 'metrics-alb',
+    listeners: [{ port, targetGroup: 'metrics-tg' }, { port: emptyPort, targetGroup: 'empty-tg' }],
+    targetGroups: [
+      { name: 'metrics-tg', ports: targets.map((f) => f.port), attributes: { 'deregistration_delay.timeout_seconds': 0 } },
+      { name: 'empty-tg', ports: [] },
+    ],
+  });
+}
 
 /** Sums the samples of `name` whose labels contain every `match` pair. */
 function sample(text: string, name: string, match: Record<string, string> = {}): number {
@@ -32,15 +46,10 @@ async function scrape(): Promise<string> {
 
 before(async () => {
   for (const name of ['instance-a', 'instance-b']) flask.push(await startFlask(name));
-  const dir = await tempDir();
+  dir = await tempDir();
   port = await freePort();
   emptyPort = await freePort();
-  const file = await writeConfig(dir, 'metrics.yaml', config({
-    loadBalancer: 'metrics-alb',
-    listeners: [{ port, targetGroup: 'metrics-tg' }, { port: emptyPort, targetGroup: 'empty-tg' }],
-    targetGroups: [{ name: 'metrics-tg', ports: flask.map((f) => f.port) }, { name: 'empty-tg', ports: [] }],
-  }));
-  await applyOk(file, dir);
+  await applyOk(await writeConfig(dir, 'metrics.yaml', spec(flask)), dir);
   server = await startServer({ dataDir: dir, workers: 2 });
   await server.waitForListener(port);
   await server.waitForListener(emptyPort);
@@ -76,4 +85,17 @@ test('request counts add up across workers, per load balancer and per target', a
 
 test('HealthyHostCount counts both instances once they pass their checks', async () => {
   await pollUntil(async () => sample(await scrape(), 'HealthyHostCount') === 2, { timeoutMs: 20_000, intervalMs: 500, what: 'HealthyHostCount 2' });
+});
+
+test('a deregistered target leaves /metrics once it is gone; the load balancer keeps its counts', async () => {
+  for (let i = 0; i < 10; i++) assert.equal((await request(port, { path: '/', agent: false })).status, 200);
+  const [kept, gone] = flask.map((f) => ({ target: `127.0.0.1:${f.port}` })) as [{ target: string }, { target: string }];
+  const before = await scrape();
+  assert.ok(sample(before, 'RequestCountPerTarget', gone) > 0, 'the leaving target has served requests');
+  await applyOk(await writeConfig(dir, 'one.yaml', spec([flask[0]!])), dir);
+  await pollUntil(async () => !(await scrape()).includes(`target="${gone.target}"`), { timeoutMs: 10_000, intervalMs: 200, what: `${gone.target} to leave /metrics` });
+  const after = await scrape();
+  assert.equal(sample(after, 'RequestCount'), sample(before, 'RequestCount'));
+  assert.equal(sample(after, 'RequestCountPerTarget', kept), sample(before, 'RequestCountPerTarget', kept));
+  assert.equal(sample(after, 'TargetResponseTime_count', kept), sample(before, 'TargetResponseTime_count', kept));
 });

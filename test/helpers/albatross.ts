@@ -103,7 +103,7 @@ export class AlbatrossServer {
 
   /** Waits until the listener on `port` reports it is accepting. */
   async waitForListener(port: number, timeoutMs = 10_000): Promise<void> {
-    await this.waitForLine(new RegExp(`^albatross: listener .* accepting on http://[^ ]+:${port}/$`), { timeoutMs });
+    await this.waitForLine(new RegExp(`^albatross: listener .* accepting on https?://[^ ]+:${port}/$`), { timeoutMs });
   }
 
   /** PIDs of its data-plane workers (its child processes). */

@@ -4,10 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DEFAULT_MAX_EVENTS_PER_TARGET,
   HealthEventLog,
   MetricHistory,
   histogramPercentile,
   queryMetric,
+  queryMetrics,
   statistic,
   type LoadBalancerTotals,
   type MetricQuery,
@@ -74,8 +76,12 @@ function query(h: MetricHistory, metricName: string, dims: Record<string, string
   });
 }
 
+function stats(h: MetricHistory, metricName: string, dims: Record<string, string>, periodSeconds: number, stat: string): number[] {
+  return query(h, metricName, dims, periodSeconds).datapoints.map((d) => statistic(d.aggregate, stat));
+}
+
 function sums(h: MetricHistory, metricName: string, dims: Record<string, string>, periodSeconds = 60): number[] {
-  return query(h, metricName, dims, periodSeconds).datapoints.map((d) => statistic(d.aggregate, 'Sum'));
+  return stats(h, metricName, dims, periodSeconds, 'Sum');
 }
 
 test('each interval keeps the deltas of cumulative counters, summed over workers', () => {
@@ -91,15 +97,50 @@ test('each interval keeps the deltas of cumulative counters, summed over workers
   assert.deepEqual(points.map((d) => statistic(d.aggregate, 'SampleCount')), [1, 1]);
 });
 
-test('a counter that goes down (a restarted worker) counts from zero again; gauges are kept as sampled', () => {
+test('a counter that goes down counts from zero again; a series that comes back counts from zero', () => {
   const h = history();
-  h.record(T0 + STEP, { loadBalancers: [lb(10, { activeConnectionCount: 4 })], targets: [] }, []);
-  h.record(T0 + 2 * STEP, { loadBalancers: [lb(2, { activeConnectionCount: 1 })], targets: [] }, []);
-  h.record(T0 + 3 * STEP, { loadBalancers: [lb(5, { activeConnectionCount: 1 })], targets: [] }, []);
-  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }, 5), [10, 2, 3]);
-  assert.deepEqual(sums(h, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }, 5), [4, 1, 1]);
+  // The target left and came back between two samples: its new counters started from zero.
+  h.record(T0 + STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 10)] }, []);
+  h.record(T0 + 2 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 2)] }, []);
+  h.record(T0 + 3 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 5)] }, []);
+  // It left for a sample, then came back with 15 requests on its new counters.
+  h.record(T0 + 4 * STEP, { loadBalancers: [], targets: [] }, []);
+  h.record(T0 + 5 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 15)] }, []);
+  assert.deepEqual(sums(h, 'RequestCount', { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }, 5), [10, 2, 3, 0, 15]);
+});
+
+test("a gauge's Sum weighs each sample by its share of a minute: a minute's Sum is the average level", () => {
+  const h = history();
+  h.record(T0 + STEP, { loadBalancers: [lb(0, { activeConnectionCount: 4 })], targets: [] }, []);
+  h.record(T0 + 2 * STEP, { loadBalancers: [lb(0, { activeConnectionCount: 1 })], targets: [] }, []);
+  h.record(T0 + 3 * STEP, { loadBalancers: [lb(0, { activeConnectionCount: 1 })], targets: [] }, []);
+  const fiveSeconds = stats(h, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }, 5, 'Sum');
+  assert.equal(fiveSeconds.length, 3);
+  [4 / 12, 1 / 12, 1 / 12].forEach((v, i) => near(fiveSeconds[i]!, v));
+  assert.deepEqual(stats(h, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }, 5, 'Average'), [4, 1, 1]);
   const minute = query(h, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }).datapoints[0]!.aggregate;
   assert.deepEqual(['Minimum', 'Maximum', 'Average', 'SampleCount'].map((s) => statistic(minute, s)), [1, 4, 2, 3]);
+  near(statistic(minute, 'Sum'), 0.5);
+  // A full minute at a steady 6 connections: Sum 6, not 12 samples × 6; counters are not weighed.
+  const steady = history();
+  for (let i = 1; i <= 12; i++) steady.record(T0 + i * STEP, { loadBalancers: [lb(i, { activeConnectionCount: 6 })], targets: [] }, []);
+  near(stats(steady, 'ActiveConnectionCount', { LoadBalancer: LB_DIM }, 60, 'Sum')[0]!, 6);
+  assert.deepEqual(sums(steady, 'RequestCount', { LoadBalancer: LB_DIM }), [12]);
+});
+
+test('intervals are stamped on the sampling grid: a late sample and the next on-time one share one interval', () => {
+  const h = history();
+  h.record(T0 + STEP + 40, { loadBalancers: [lb(3)], targets: [] }, []);
+  // The sampler was late (9.99 s, then 10.01 s): both samples belong to the 10 s grid point.
+  h.record(T0 + 2 * STEP - 10, { loadBalancers: [lb(5)], targets: [] }, []);
+  h.record(T0 + 2 * STEP + 10, { loadBalancers: [lb(6)], targets: [] }, []);
+  // A stall: nothing sampled at 15 s, the next sample at 20 s covers both steps.
+  h.record(T0 + 4 * STEP + 300, { loadBalancers: [lb(10)], targets: [] }, []);
+  const points = query(h, 'RequestCount', { LoadBalancer: LB_DIM }, 5).datapoints;
+  assert.deepEqual(
+    points.map((d) => [d.timestamp - T0, statistic(d.aggregate, 'SampleCount'), statistic(d.aggregate, 'Sum')]),
+    [[0, 1, 3], [5000, 1, 3], [10_000, 1, 4]],
+  );
 });
 
 test('the ring is bounded: old intervals fall out, series gone longer than the retention are dropped', () => {
@@ -137,15 +178,22 @@ test('ALB dimension sets: LoadBalancer, LoadBalancer+TargetGroup, TargetGroup (+
   assert.equal(query(h, 'RequestCount', { LoadBalancer: LB_DIM }).unit, 'Count');
 });
 
-test('periods are aligned to the period and cover only intervals that began within the window', () => {
+test('periods count from StartTime rounded down to the minute (or the period under a minute), and cover only intervals within the window', () => {
   const h = history();
   for (let i = 1; i <= 24; i++) h.record(T0 + i * STEP, { loadBalancers: [lb(i)], targets: [] }, []);
   // 24 intervals from T0: two whole minutes of one request each.
   assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }), [12, 12]);
   assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }, 30), [6, 6, 6, 6]);
-  const late = query(h, 'RequestCount', { LoadBalancer: LB_DIM }, 60, { startMs: T0 + 61_000, endMs: T0 + 90_000 }).datapoints;
-  // The start is rounded down to the period (as CloudWatch does); the end is exclusive.
-  assert.deepEqual(late.map((d) => [d.timestamp - T0, statistic(d.aggregate, 'Sum')]), [[60_000, 6]]);
+  assert.deepEqual(sums(h, 'RequestCount', { LoadBalancer: LB_DIM }, 20), [4, 4, 4, 4, 4, 4]);
+  const at = (periodSeconds: number, startMs: number, endMs = T0 + 3600_000) =>
+    query(h, 'RequestCount', { LoadBalancer: LB_DIM }, periodSeconds, { startMs, endMs }).datapoints.map((d) => [d.timestamp - T0, statistic(d.aggregate, 'Sum')]);
+  // The end is exclusive; 1:01 is rounded down to 1:00.
+  assert.deepEqual(at(60, T0 + 61_000, T0 + 90_000), [[60_000, 6]]);
+  // An hour's period from 0:01:02 (T0 is on the hour): one point at 0:01, nothing from before it.
+  assert.deepEqual(at(3600, T0 + 62_000), [[60_000, 12]]);
+  assert.deepEqual(at(120, T0 + 30_000), [[0, 24]]);
+  // Under a minute: down to that division of the minute (0:23 → 0:20 for 10 s periods).
+  assert.deepEqual(at(10, T0 + 23_000, T0 + 40_000), [[20_000, 2], [30_000, 2]]);
 });
 
 test('TargetResponseTime percentiles come from the histogram deltas of the period only', () => {
@@ -193,12 +241,49 @@ test('host counts per target group; RequestCountPerTarget is the group requests 
   h.record(T0 + STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 10), target('10.0.0.2:80', 10)] }, hosts(2, 0));
   h.record(T0 + 2 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 16), target('10.0.0.2:80', 10)] }, hosts(1, 1));
   h.record(T0 + 3 * STEP, { loadBalancers: [], targets: [target('10.0.0.1:80', 16), target('10.0.0.2:80', 10)] }, hosts(0, 2));
-  assert.deepEqual(sums(h, 'HealthyHostCount', { LoadBalancer: LB_DIM, TargetGroup: TG_DIM }, 5), [2, 1, 0]);
-  assert.deepEqual(sums(h, 'UnHealthyHostCount', { TargetGroup: TG_DIM }, 5), [0, 1, 2]);
-  assert.deepEqual(sums(h, 'HealthyHostCount', { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }, 5), []);
+  const both = { LoadBalancer: LB_DIM, TargetGroup: TG_DIM };
+  assert.deepEqual(stats(h, 'HealthyHostCount', both, 5, 'Maximum'), [2, 1, 0]);
+  assert.deepEqual(stats(h, 'UnHealthyHostCount', both, 5, 'Maximum'), [0, 1, 2]);
+  // ALB publishes host counts only per target group and load balancer.
+  const others: Array<Record<string, string>> = [{ TargetGroup: TG_DIM }, { LoadBalancer: LB_DIM }, { ...both, Target: '10.0.0.1:80' }, { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }];
+  for (const dims of others) {
+    assert.deepEqual(stats(h, 'HealthyHostCount', dims, 5, 'Maximum'), [], JSON.stringify(dims));
+    assert.deepEqual(stats(h, 'UnHealthyHostCount', dims, 5, 'Maximum'), [], JSON.stringify(dims));
+  }
   assert.deepEqual(sums(h, 'RequestCountPerTarget', { TargetGroup: TG_DIM }, 5), [10, 6]);
   assert.deepEqual(sums(h, 'RequestCountPerTarget', { TargetGroup: TG_DIM, Target: '10.0.0.1:80' }, 5), [10, 6, 0]);
   assert.deepEqual(sums(h, 'RequestCountPerTarget', { LoadBalancer: LB_DIM }, 5), []);
+});
+
+test('several queries in one read: each its own answer, those differing only in statistic alike', () => {
+  const h = history();
+  h.record(T0 + STEP, { loadBalancers: [lb(12)], targets: [target('10.0.0.1:80', 6, [6, 0, 0, 0], { responseTimeSum: 0.03 }), target('10.0.0.2:80', 4, [0, 0, 4, 0], { responseTimeSum: 2 })] }, []);
+  const q = (metricName: string, dims: Record<string, string>) => ({
+    metricName,
+    dimensions: Object.entries(dims).map(([name, value]) => ({ name, value })),
+    startMs: T0,
+    endMs: T0 + 60_000,
+    periodSeconds: 60,
+  });
+  const [p50, p99, requests, perTarget, other] = queryMetrics(h, [
+    q('TargetResponseTime', { TargetGroup: TG_DIM }),
+    q('TargetResponseTime', { TargetGroup: TG_DIM }),
+    q('RequestCount', { TargetGroup: TG_DIM }),
+    q('RequestCount', { TargetGroup: TG_DIM, Target: '10.0.0.2:80' }),
+    q('RequestCount', { LoadBalancer: LB_DIM }),
+  ]);
+  near(statistic(p50!.datapoints[0]!.aggregate, 'p50'), 0.01 * (5 / 6));
+  near(statistic(p99!.datapoints[0]!.aggregate, 'p99'), 0.1 + 0.9 * (3.9 / 4));
+  assert.deepEqual([requests, perTarget, other].map((d) => statistic(d!.datapoints[0]!.aggregate, 'Sum')), [10, 4, 12]);
+});
+
+test('the health log keeps 200 events per target unless told otherwise', () => {
+  const log = new HealthEventLog();
+  for (let i = 0; i < 250; i++) log.record(TG, '10.0.0.1:80', { at: T0 + i * 1000, state: i % 2 === 0 ? 'healthy' : 'unhealthy', reason: undefined, description: undefined });
+  const [timeline] = log.timelines(TG);
+  assert.equal(DEFAULT_MAX_EVENTS_PER_TARGET, 200);
+  assert.equal(timeline!.events.length, 200);
+  assert.equal(timeline!.events[0]!.at, T0 + 50_000);
 });
 
 test('health timelines: every change in order, the one in force at the window start, bounded, not-registered once', () => {

@@ -10,9 +10,10 @@ import {
   HealthEventLog,
   MetricHistory,
   NAMESPACE,
+  alignedStart,
   isStatistic,
   percentileOf,
-  queryMetric,
+  queryMetrics,
   statistic,
   type MetricData,
   type MetricQuery,
@@ -21,6 +22,7 @@ import {
 import type { ActionContext, ActionHandler, ActionTable } from '../action.ts';
 import { asList, asString, asStruct, type QueryStruct } from '../query-protocol.ts';
 import type { XmlObject, XmlValue } from '../xml.ts';
+import { timeValue } from './params.ts';
 
 export const CLOUDWATCH_VERSION = '2010-08-01';
 export const CLOUDWATCH_NAMESPACE = 'http://monitoring.amazonaws.com/doc/2010-08-01/';
@@ -30,7 +32,6 @@ const MAX_STATISTICS_DATAPOINTS = 1440;
 const MAX_QUERIES = 500;
 const DEFAULT_MAX_DATAPOINTS = 100_800;
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 const noData: Monitoring = { metrics: new MetricHistory({ responseTimeBounds: [] }), healthEvents: new HealthEventLog() };
 
@@ -47,27 +48,21 @@ function required(p: QueryStruct, name: string, where = name): string {
   return v;
 }
 
-/** A timestamp as the CLI sends it (ISO 8601), or seconds since the epoch. */
-export function timeParam(p: QueryStruct, name: string): number {
-  const v = required(p, name);
-  const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : ISO_TIME.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(ms)) throw invalid(`The parameter ${name} must be an ISO 8601 time stamp (2026-11-25T10:15:00Z), got '${v}'.`);
-  return ms;
-}
-
 function timeRange(p: QueryStruct): { startMs: number; endMs: number } {
-  const startMs = timeParam(p, 'StartTime');
-  const endMs = timeParam(p, 'EndTime');
+  const startMs = timeValue(required(p, 'StartTime'), 'StartTime', 'InvalidParameterValue');
+  const endMs = timeValue(required(p, 'EndTime'), 'EndTime', 'InvalidParameterValue');
   if (startMs >= endMs) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
   return { startMs, endMs };
 }
 
-/** CloudWatch's periods for high-resolution data: 1, 5, 10, 30 or a multiple of 60 seconds. */
+/** CloudWatch's periods for high-resolution data: 1, 5, 10, 20, 30 or a multiple of 60 seconds. */
+const SHORT_PERIODS = [1, 5, 10, 20, 30];
+
 function period(p: QueryStruct, name: string, where = name): number {
   const v = required(p, name, where);
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!(n >= 1) || !(n <= 1 || n === 5 || n === 10 || n === 30 || n % 60 === 0)) {
-    throw invalid(`The parameter ${where} must be 1, 5, 10, 30 or a multiple of 60, got '${v}'.`);
+  if (!(n >= 1) || !(SHORT_PERIODS.includes(n) || n % 60 === 0)) {
+    throw invalid(`The parameter ${where} must be 1, 5, 10, 20, 30 or a multiple of 60, got '${v}'.`);
   }
   return n;
 }
@@ -87,9 +82,11 @@ function dimensions(p: QueryStruct, where: string): MetricQuery['dimensions'] {
   });
 }
 
-function metricData(ctx: ActionContext, namespace: string, q: MetricQuery): MetricData {
-  if (namespace !== NAMESPACE) return { unit: undefined, datapoints: [] };
-  return queryMetric(monitoringOf(ctx).metrics, q);
+/** Each query's data; other namespaces than ALB's have none. */
+function metricData(ctx: ActionContext, queries: ReadonlyArray<{ namespace: string; query: MetricQuery }>): MetricData[] {
+  const answers = queryMetrics(monitoringOf(ctx).metrics, queries.filter((q) => q.namespace === NAMESPACE).map((q) => q.query));
+  let next = 0;
+  return queries.map((q) => (q.namespace === NAMESPACE ? answers[next++]! : { unit: undefined, datapoints: [] }));
 }
 
 /** A statistic's value for XML: finite, as CloudWatch never sends NaN. */
@@ -115,15 +112,14 @@ const getMetricStatistics: ActionHandler = async (p, ctx) => {
     if (percentileOf(s) === undefined) throw invalid(`The value ${s} for parameter ExtendedStatistics is not supported: Albatross answers percentiles p0 to p100 (p50, p99.9).`);
   }
   const unit = asString(p.Unit, 'Unit');
-  const periodMs = periodSeconds * 1000;
-  const requested = Math.ceil((endMs - Math.floor(startMs / periodMs) * periodMs) / periodMs);
+  const requested = Math.ceil((endMs - alignedStart(startMs, periodSeconds)) / (periodSeconds * 1000));
   if (requested > MAX_STATISTICS_DATAPOINTS) {
     throw new AlbatrossError(
       'InvalidParameterCombination',
       `You have requested up to ${requested} datapoints, which exceeds the limit of ${MAX_STATISTICS_DATAPOINTS}. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`,
     );
   }
-  const data = metricData(ctx, namespace, { metricName, dimensions: dims, startMs, endMs, periodSeconds, ...(unit === undefined ? {} : { unit }) });
+  const data = metricData(ctx, [{ namespace, query: { metricName, dimensions: dims, startMs, endMs, periodSeconds, ...(unit === undefined ? {} : { unit }) } }])[0]!;
   return {
     Label: metricName,
     Datapoints: data.datapoints.map((d): XmlObject => {
@@ -210,9 +206,11 @@ const getMetricData: ActionHandler = async (p, ctx) => {
   let more = false;
   let delivered = skip;
   const results: XmlObject[] = [];
-  for (const q of queries) {
-    if (!q.returnData) continue;
-    const points = metricData(ctx, q.namespace, { ...q.query, startMs, endMs }).datapoints;
+  const returned = queries.filter((q) => q.returnData);
+  const answers = metricData(ctx, returned.map((q) => ({ namespace: q.namespace, query: { ...q.query, startMs, endMs } })));
+  for (const [i, q] of returned.entries()) {
+    // A copy: queries that differ only in their statistic share one answer.
+    const points = [...answers[i]!.datapoints];
     if (scanBy === 'TimestampDescending') points.reverse();
     const from = Math.min(skip, points.length);
     skip -= from;

@@ -2,7 +2,7 @@
  * Reading typed parameters out of a decoded Query request, with AWS's error codes: a missing
  * required parameter is `MissingParameter`, a malformed value `ValidationError`.
  */
-import { AlbatrossError } from '../../../model/index.ts';
+import { AlbatrossError, type ErrorCode } from '../../../model/index.ts';
 import { asList, asString, asStruct, type QueryStruct, type QueryValue } from '../query-protocol.ts';
 
 export function optionalString(p: QueryStruct, name: string): string | undefined {
@@ -84,6 +84,20 @@ export function paginate<T>(items: readonly T[], p: QueryStruct, maxPageSize = 4
   const page = items.slice(start, start + pageSize);
   const next = start + pageSize;
   return { page, nextMarker: next < items.length ? Buffer.from(String(next)).toString('base64url') : undefined };
+}
+
+const EPOCH_SECONDS = /^\d+(\.\d+)?$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * A time stamp parameter's value (ms since the epoch): ISO 8601 with a zone, as the AWS CLI
+ * sends it, or seconds since the epoch. A malformed one is refused with the calling service's
+ * error code (CloudWatch: InvalidParameterValue; Elastic Load Balancing: ValidationError).
+ */
+export function timeValue(v: string, name: string, code: ErrorCode): number {
+  const ms = EPOCH_SECONDS.test(v) ? Number(v) * 1000 : ISO_TIME.test(v) ? Date.parse(v) : NaN;
+  if (!Number.isFinite(ms)) throw new AlbatrossError(code, `The parameter ${name} must be an ISO 8601 time stamp (2026-11-25T10:15:00Z), got '${v}'.`);
+  return ms;
 }
 
 /** ISO-8601 for XML timestamps. */

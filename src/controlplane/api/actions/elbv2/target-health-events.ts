@@ -4,7 +4,7 @@
  * code and description), for the console's health timeline and for scripts. Kept for an hour.
  *
  *   TargetGroupArn (required), Targets.member.N.Id/Port (optional filter),
- *   StartTime/EndTime (optional, ISO 8601) → TargetHealthEvents.member.N:
+ *   StartTime/EndTime (optional, ISO 8601 or seconds since the epoch) → TargetHealthEvents.member.N:
  *   Target{Id, Port}, Timestamp, State, Reason, Description — oldest first; the event in force at
  *   StartTime comes first, so the state at the start of the window is known.
  */
@@ -12,16 +12,13 @@ import { AlbatrossError } from '../../../../model/index.ts';
 import type { ActionHandler, ActionTable } from '../../action.ts';
 import type { XmlObject } from '../../xml.ts';
 import { monitoringOf } from '../cloudwatch.ts';
-import { optionalInt, optionalString, requiredString, structList } from '../params.ts';
+import { optionalInt, optionalString, requiredString, structList, timeValue } from '../params.ts';
 import { getTargetGroupOrThrow } from './shapes.ts';
 import type { QueryStruct } from '../../query-protocol.ts';
 
 function time(p: QueryStruct, name: string): number | undefined {
   const v = optionalString(p, name);
-  if (v === undefined) return undefined;
-  const ms = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || !Number.isFinite(ms)) throw new AlbatrossError('ValidationError', `${name} must be an ISO 8601 time stamp, got '${v}'`);
-  return ms;
+  return v === undefined ? undefined : timeValue(v, name, 'ValidationError');
 }
 
 /** `<id>:<port>` back to its parts (an IPv6 id has colons of its own). */
