@@ -3,22 +3,15 @@
  * requests sends it fewer requests than round robin does (counts, not timings: under the same
  * concurrent load round robin splits evenly, least outstanding avoids the target that is busy).
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
-import {
-  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
-  targetGroupAttributeSpecs,
-} from '../../src/model/index.ts';
-import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { defaultAttributes, targetGroupAttributeSpecs } from '../../src/model/index.ts';
+import { closersAfterAll, forward, listenerSnapshot, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { freePort } from '../helpers/net.ts';
 
-const closers: Array<() => unknown> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
+const closers = closersAfterAll();
 
 async function target(name: string, delayMs: number): Promise<number> {
   const server = http.createServer((req, res) => setTimeout(() => res.end(name), delayMs));
@@ -53,26 +46,8 @@ async function load(port: number, total: number, concurrency: number): Promise<R
 
 async function listenerFor(algorithm: string, ports: number[]): Promise<number> {
   const listenPort = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s));
-  closers.push(() => plane.close());
-  const tg: TargetGroupSnapshot = {
-    arn: `arn:tg/${algorithm}`, name: algorithm, protocol: 'HTTP', port: 80, inUse: true,
-    settings: readTargetGroupSettings({ ...defaultAttributes(targetGroupAttributeSpecs), 'load_balancing.algorithm.type': algorithm }),
-    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
-    targets: ports.map((port) => ({ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined })),
-  };
-  const snapshot: Snapshot = {
-    version: 1, targetGroups: [tg], stickinessKey: '',
-    listeners: [{
-      arn: `l-${algorithm}`, loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
-      settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-      defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], allowedSources: undefined, tls: undefined,
-    }],
-  };
-  plane.apply(snapshot);
-  plane.applyHealth(tg.targets.map((t) => ({ targetGroupArn: tg.arn, targetKey: t.key, state: 'healthy', reason: undefined })));
-  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  const tg = targetGroupSnapshot(`arn:tg/${algorithm}`, ports, { ...defaultAttributes(targetGroupAttributeSpecs), 'load_balancing.algorithm.type': algorithm }, { name: algorithm });
+  await startDataPlane(snapshot([tg], [listenerSnapshot({ port: listenPort, arn: `l-${algorithm}`, loadBalancerArn: 'arn:lb', defaultActions: forward(tg.arn) })]), closers);
   return listenPort;
 }
 

@@ -4,23 +4,15 @@
  * non-ASCII bytes and oversized heads are matched or refused cleanly, and the listener goes on
  * serving (a crash would take the worker's listener with it).
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
-import {
-  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
-  type ActionInput, type RuleCondition,
-} from '../../src/model/index.ts';
-import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { closersAfterAll, fixed, forward, listenerSnapshot, rule, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { freePort } from '../helpers/net.ts';
 
-const closers: Array<() => unknown> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
+const closers = closersAfterAll();
 
 async function namedTarget(name: string): Promise<number> {
   // Targets take heads as large as the load balancer passes (Node's own default is 16 KiB).
@@ -30,44 +22,22 @@ async function namedTarget(name: string): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-function group(name: string, port: number, attributes: Record<string, string> = {}): TargetGroupSnapshot {
-  return {
-    arn: `arn:tg/${name}`, name, protocol: 'HTTP', port: 80, inUse: true, settings: readTargetGroupSettings(attributes),
-    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
-    targets: [{ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined }],
-  };
-}
-
-const forward = (name: string): ActionInput[] => [{ type: 'forward', targetGroupArn: `arn:tg/${name}` }];
-const fixed = (code: string, body: string): ActionInput[] => [{ type: 'fixed-response', fixedResponseConfig: { statusCode: code, contentType: 'text/plain', messageBody: body } }];
+const group = (name: string, port: number, attributes: Record<string, string> = {}) => targetGroupSnapshot(`arn:tg/${name}`, [port], attributes, { name });
 
 async function listener(): Promise<number> {
   const web = group('web', await namedTarget('web'), { 'stickiness.enabled': 'true', 'stickiness.type': 'lb_cookie' });
   const api = group('api', await namedTarget('api'));
   const port = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s));
-  closers.push(() => plane.close());
-  const rule = (priority: number, conditions: RuleCondition[], actions: ActionInput[]) => ({ priority, conditions, actions: normalizeActions(actions) });
-  const snapshot: Snapshot = {
-    version: 1, targetGroups: [web, api], stickinessKey: randomBytes(32).toString('base64'),
-    listeners: [{
-      arn: 'listener', loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port, bindAddress: '127.0.0.1',
-      settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-      defaultActions: normalizeActions(forward('web')),
-      rules: [
-        rule(10, [{ field: 'http-header', httpHeaderName: 'Cookie', values: ['*beta=1*'] }], fixed('200', 'beta by cookie')),
-        rule(20, [{ field: 'query-string', queryStringValues: [{ key: 'q', value: 'caf*' }] }], fixed('200', 'query matched')),
-        rule(30, [{ field: 'path-pattern', values: ['/api/*'] }], forward('api')),
-        rule(40, [{ field: 'host-header', values: ['*.example.com'] }], fixed('200', 'host matched')),
-      ],
-      allowedSources: undefined, tls: undefined,
-    }],
-  };
-  plane.apply(snapshot);
-  plane.applyHealth([web, api].map((g) => ({ targetGroupArn: g.arn, targetKey: g.targets[0]!.key, state: 'healthy', reason: undefined })));
-  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(statuses.some((s) => s.ok), JSON.stringify(statuses));
+  await startDataPlane(snapshot([web, api], [listenerSnapshot({
+    port, arn: 'listener', loadBalancerArn: 'arn:lb',
+    defaultActions: forward(web.arn),
+    rules: [
+      rule(10, [{ field: 'http-header', httpHeaderName: 'Cookie', values: ['*beta=1*'] }], fixed('200', 'beta by cookie')),
+      rule(20, [{ field: 'query-string', queryStringValues: [{ key: 'q', value: 'caf*' }] }], fixed('200', 'query matched')),
+      rule(30, [{ field: 'path-pattern', values: ['/api/*'] }], forward(api.arn)),
+      rule(40, [{ field: 'host-header', values: ['*.example.com'] }], fixed('200', 'host matched')),
+    ],
+  })], { stickinessKey: randomBytes(32).toString('base64') }), closers);
   return port;
 }
 

@@ -3,7 +3,7 @@
  * among them), the security policy's protocol range enforced on the wire, HTTP/2 and HTTP/1.1
  * by ALPN, a certificate rotated without cutting open connections, and HTTPS to targets.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -11,20 +11,14 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
-import {
-  defaultAttributes, findSslPolicy, healthCheckDefaults, loadBalancerAttributeSpecs, nodeCipherList, normalizeActions,
-  readLoadBalancerSettings, readTargetGroupSettings,
-} from '../../src/model/index.ts';
-import type { ListenerTls, Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { findSslPolicy, nodeCipherList } from '../../src/model/index.ts';
+import type { ListenerTls } from '../../src/snapshot/index.ts';
+import { applyHealthy, closersAfterAll, forward, listenerSnapshot, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { makeTestCerts, type CertFiles } from '../helpers/openssl-certs.ts';
 import { freePort } from '../helpers/net.ts';
 
 const certs = makeTestCerts();
-const closers: Array<() => unknown> = [() => certs.cleanup()];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
+const closers = closersAfterAll([() => certs.cleanup()]);
 
 
 /** A target that echoes what it saw: protocol headers and the request body's size. */
@@ -69,32 +63,11 @@ interface Fixture {
 
 async function httpsListener(tlsConfig: ListenerTls, targetPort: number, opts: { attrs?: Record<string, string>; targetProtocol?: 'HTTP' | 'HTTPS' } = {}): Promise<Fixture> {
   const port = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s));
-  closers.push(() => plane.close());
-  const tg: TargetGroupSnapshot = {
-    arn: `tg-${port}`, name: 'tg', protocol: opts.targetProtocol ?? 'HTTP', port: 80, inUse: true,
-    settings: readTargetGroupSettings({}),
-    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
-    targets: [{ key: `127.0.0.1:${targetPort}`, id: '127.0.0.1', port: targetPort, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined }],
-  };
-  const apply = (t: ListenerTls, attrs: Record<string, string> = opts.attrs ?? {}): void => {
-    const snapshot: Snapshot = {
-      version: 1,
-      stickinessKey: '',
-      targetGroups: [tg],
-      listeners: [{
-        arn: `listener-${port}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTPS', port,
-        bindAddress: '127.0.0.1', settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...attrs }),
-        defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]), rules: [], allowedSources: undefined, tls: t,
-      }],
-    };
-    plane.apply(snapshot);
-    plane.applyHealth([{ targetGroupArn: tg.arn, targetKey: tg.targets[0]!.key, state: 'healthy', reason: undefined }]);
-  };
-  apply(tlsConfig);
-  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(statuses.some((s) => s.ok), JSON.stringify(statuses));
+  const tg = targetGroupSnapshot(`tg-${port}`, [targetPort], {}, { name: 'tg', protocol: opts.targetProtocol ?? 'HTTP' });
+  const at = (t: ListenerTls, attrs: Record<string, string>) =>
+    snapshot([tg], [listenerSnapshot({ port, tls: t, attributes: attrs, defaultActions: forward(tg.arn) })]);
+  const plane = await startDataPlane(at(tlsConfig, opts.attrs ?? {}), closers);
+  const apply = (t: ListenerTls, attrs: Record<string, string> = opts.attrs ?? {}): void => applyHealthy(plane, at(t, attrs));
   return { port, apply };
 }
 

@@ -4,23 +4,14 @@
  * addresses) says which target group, fixed response or redirect answers; changing priorities
  * re-orders the rules live.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
-import {
-  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
-  type RuleCondition, type ActionInput,
-} from '../../src/model/index.ts';
-import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { closersAfterAll, fixed, forward as forwardTo, listenerSnapshot, rule, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { freePort } from '../helpers/net.ts';
 
-const closers: Array<() => unknown> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
-
+const closers = closersAfterAll();
 
 async function namedTarget(name: string): Promise<number> {
   const server = http.createServer((req, res) => res.end(name));
@@ -29,16 +20,8 @@ async function namedTarget(name: string): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-function group(name: string, port: number): TargetGroupSnapshot {
-  return {
-    arn: `arn:tg/${name}`, name, protocol: 'HTTP', port: 80, inUse: true, settings: readTargetGroupSettings({}),
-    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
-    targets: [{ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined }],
-  };
-}
-
-const forward = (name: string): ActionInput[] => [{ type: 'forward', targetGroupArn: `arn:tg/${name}` }];
-const fixed = (code: string, body: string): ActionInput[] => [{ type: 'fixed-response', fixedResponseConfig: { statusCode: code, contentType: 'text/plain', messageBody: body } }];
+const group = (name: string, port: number) => targetGroupSnapshot(`arn:tg/${name}`, [port], {}, { name });
+const forward = (name: string) => forwardTo(`arn:tg/${name}`);
 
 function send(port: number, opts: { path?: string; method?: string; host?: string; headers?: Record<string, string>; localAddress?: string }): Promise<{ status: number; body: string; location?: string }> {
   return new Promise((resolve, reject) => {
@@ -60,10 +43,6 @@ test('a dozen rules route by host, path, header, method, query and source addres
   const ports = await Promise.all(names.map(namedTarget));
   const groups = names.map((n, i) => group(n, ports[i]!));
   const listenPort = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s));
-  closers.push(() => plane.close());
-  const rule = (priority: number, conditions: RuleCondition[], actions: ActionInput[]) => ({ priority, conditions, actions: normalizeActions(actions) });
   const rules = [
     rule(10, [{ field: 'source-ip', values: ['127.0.0.2/32'] }], fixed('403', 'blocked address')),
     rule(20, [{ field: 'http-header', httpHeaderName: 'X-Canary', values: ['yes', 'true'] }], forward('canary')),
@@ -79,19 +58,8 @@ test('a dozen rules route by host, path, header, method, query and source addres
     rule(110, [{ field: 'host-header', values: ['exact.example.com'] }], fixed('200', 'exact host')),
     rule(120, [{ field: 'path-pattern', values: ['/static/*.css'] }], forward('images')),
   ];
-  const apply = (rs: typeof rules): void => {
-    const snapshot: Snapshot = {
-      version: 1, targetGroups: groups, stickinessKey: '',
-      listeners: [{
-        arn: 'listener', loadBalancerArn: 'arn:lb', loadBalancerName: 'lb', dnsName: 'lb.local', protocol: 'HTTP', port: listenPort, bindAddress: '0.0.0.0',
-        settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-        defaultActions: normalizeActions(forward('web')), rules: rs, allowedSources: undefined, tls: undefined,
-      }],
-    };
-    plane.apply(snapshot);
-  };
-  apply(rules);
-  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  const at = (rs: typeof rules) => snapshot(groups, [listenerSnapshot({ port: listenPort, arn: 'listener', loadBalancerArn: 'arn:lb', bindAddress: '0.0.0.0', defaultActions: forward('web'), rules: rs })]);
+  const plane = await startDataPlane(at(rules), closers);
 
   const table: Array<[string, Parameters<typeof send>[1], string]> = [
     ['no rule matches: the default action', {}, '200 web'],
@@ -118,7 +86,7 @@ test('a dozen rules route by host, path, header, method, query and source addres
   }
 
   // Priorities re-ordered live: the canary rule now comes before the address block.
-  apply(rules.map((r) => (r.priority === 20 ? { ...r, priority: 5 } : r)));
+  plane.apply(at(rules.map((r) => (r.priority === 20 ? { ...r, priority: 5 } : r))));
   const r = await send(listenPort, { localAddress: '127.0.0.2', headers: { 'x-canary': 'yes' } });
   assert.equal(`${r.status} ${r.body}`, '200 canary');
 });
@@ -126,21 +94,13 @@ test('a dozen rules route by host, path, header, method, query and source addres
 test('security groups: only allowed sources get in, a change applies to new connections, refusals are counted', async () => {
   const port = await namedTarget('web');
   const listenPort = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s));
-  closers.push(() => plane.close());
   const tg = group('web', port);
-  const apply = (allowedSources: string[] | undefined): void =>
-    plane.apply({
-      version: 1, targetGroups: [tg], stickinessKey: '',
-      listeners: [{
-        arn: 'sg-listener', loadBalancerArn: 'arn:aws:elasticloadbalancing:local:000000000000:loadbalancer/app/sg/0123456789abcdef', loadBalancerName: 'sg', dnsName: 'sg.local',
-        protocol: 'HTTP', port: listenPort, bindAddress: '0.0.0.0', settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-        defaultActions: normalizeActions(forward('web')), rules: [], allowedSources, tls: undefined,
-      }],
-    });
-  apply(['127.0.0.2/32']);
-  for (let i = 0; i < 200 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
+  const at = (allowedSources: string[] | undefined) => snapshot([tg], [listenerSnapshot({
+    port: listenPort, arn: 'sg-listener', loadBalancerArn: 'arn:aws:elasticloadbalancing:local:000000000000:loadbalancer/app/sg/0123456789abcdef', loadBalancerName: 'sg',
+    bindAddress: '0.0.0.0', defaultActions: forward('web'), allowedSources,
+  })]);
+  const plane = await startDataPlane(at(['127.0.0.2/32']), closers);
+  const apply = (allowedSources: string[] | undefined): void => plane.apply(at(allowedSources));
   const from = (localAddress: string) => send(listenPort, { localAddress }).then((r) => `${r.status} ${r.body}`, (e: NodeJS.ErrnoException) => e.code ?? 'error');
   assert.equal(await from('127.0.0.2'), '200 web');
   assert.match(await from('127.0.0.1'), /ECONNRESET|EPIPE|socket hang up/);

@@ -5,23 +5,18 @@
  * either. Each time the request goes where the balancer (or the weights) send it, with no error,
  * and the response carries a new cookie naming where it went.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
+import { DataPlane } from '../../src/dataplane/index.ts';
 import { encodeStickyCookie, stickyGroupId } from '../../src/dataplane/stickiness/lb-cookie.ts';
-import {
-  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
-} from '../../src/model/index.ts';
-import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import type { TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { applyHealthy, closersAfterAll, listenerSnapshot, snapshot, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { freePort, host } from '../helpers/net.ts';
 import { startHttpTarget } from '../helpers/raw-targets.ts';
 
-const closers: Array<() => unknown> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
+const closers = closersAfterAll();
 
 const key = randomBytes(32);
 const nowSec = (): number => (Date.now() / 1000) | 0;
@@ -36,18 +31,8 @@ async function named(name: string): Promise<number> {
   return t.port;
 }
 
-function group(name: string, ports: number[], attributes: Record<string, string> = {}, draining: number[] = []): TargetGroupSnapshot {
-  return {
-    arn: `arn:aws:elasticloadbalancing:local:000000000000:targetgroup/${name}/0123456789abcdef`,
-    name, protocol: 'HTTP', port: 80, inUse: true,
-    settings: readTargetGroupSettings(attributes),
-    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
-    targets: ports.map((port) => ({
-      key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0,
-      drainUntil: draining.includes(port) ? Date.now() + 300_000 : undefined,
-    })),
-  };
-}
+const group = (name: string, ports: number[], attributes: Record<string, string> = {}, draining: number[] = []): TargetGroupSnapshot =>
+  targetGroupSnapshot(`arn:aws:elasticloadbalancing:local:000000000000:targetgroup/${name}/0123456789abcdef`, ports, attributes, { name, draining });
 
 const appSticky = {
   'stickiness.enabled': 'true',
@@ -59,31 +44,20 @@ const appSticky = {
 /** One data plane, one listener; `apply` swaps in its groups and default action. */
 async function plane(): Promise<{ port: number; apply(groups: TargetGroupSnapshot[], forward: Array<{ group: TargetGroupSnapshot; weight: number }>): void }> {
   const port = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const p = new DataPlane((s) => statuses.push(s));
+  const p = new DataPlane(() => undefined);
   closers.push(() => p.close());
   let version = 0;
-  const apply = (groups: TargetGroupSnapshot[], forward: Array<{ group: TargetGroupSnapshot; weight: number }>): void => {
-    const snapshot: Snapshot = {
-      version: ++version,
-      stickinessKey: key.toString('base64'),
-      targetGroups: groups,
-      listeners: [{
-        arn: 'listener', loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTP', port, bindAddress: '127.0.0.1',
-        settings: readLoadBalancerSettings(defaultAttributes(loadBalancerAttributeSpecs)),
-        defaultActions: normalizeActions([{
-          type: 'forward',
-          forwardConfig: {
-            targetGroups: forward.map((f) => ({ targetGroupArn: f.group.arn, weight: f.weight })),
-            targetGroupStickinessConfig: { enabled: true, durationSeconds: 3600 },
-          },
-        }]),
-        rules: [], allowedSources: undefined, tls: undefined,
+  const apply = (groups: TargetGroupSnapshot[], forward: Array<{ group: TargetGroupSnapshot; weight: number }>): void =>
+    applyHealthy(p, snapshot(groups, [listenerSnapshot({
+      port, arn: 'listener',
+      defaultActions: [{
+        type: 'forward',
+        forwardConfig: {
+          targetGroups: forward.map((f) => ({ targetGroupArn: f.group.arn, weight: f.weight })),
+          targetGroupStickinessConfig: { enabled: true, durationSeconds: 3600 },
+        },
       }],
-    };
-    p.apply(snapshot);
-    p.applyHealth(groups.flatMap((g) => g.targets.map((t) => ({ targetGroupArn: g.arn, targetKey: t.key, state: 'healthy' as const, reason: undefined }))));
-  };
+    })], { version: ++version, stickinessKey: key.toString('base64') }));
   return { port, apply };
 }
 

@@ -9,17 +9,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
-import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
-import {
-  defaultAttributes, healthCheckDefaults, loadBalancerAttributeSpecs, normalizeActions, readLoadBalancerSettings, readTargetGroupSettings,
-} from '../../src/model/index.ts';
-import type { Snapshot, TargetGroupSnapshot } from '../../src/snapshot/index.ts';
+import { closersAfterAll, forward, listenerSnapshot, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { freePort } from '../helpers/net.ts';
 
-const closers: Array<() => unknown> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
+const closers = closersAfterAll();
 
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,42 +80,15 @@ function rawTarget(onData: (socket: net.Socket, data: Buffer) => void): net.Serv
   return server;
 }
 
-function group(arn: string, ports: number[]): TargetGroupSnapshot {
-  return {
-    arn, name: arn, protocol: 'HTTP', port: 80, inUse: true,
-    settings: readTargetGroupSettings({}),
-    healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' },
-    targets: ports.map((port) => ({ key: `127.0.0.1:${port}`, id: '127.0.0.1', port, address: '127.0.0.1', registeredAt: 0, drainUntil: undefined })),
-  };
-}
-
-/** A data plane with one listener forwarding to a group of the given target ports. */
 /** Targets the data plane ejected (passive outlier detection), as `group key result`. */
 const ejections: string[] = [];
 
+/** A data plane with one listener forwarding to a group of the given target ports. */
 async function proxyTo(ports: number[], lbAttributes: Record<string, string> = {}): Promise<number> {
   const listenPort = await freePort();
-  const statuses: ListenerStatus[] = [];
-  const plane = new DataPlane((s) => statuses.push(s), (tg, key, result) => ejections.push(`${tg} ${key} ${result}`));
-  closers.push(() => plane.close());
-  const tg = group(`tg-${listenPort}`, ports);
-  const snapshot: Snapshot = {
-    version: 1,
-    stickinessKey: '',
-    targetGroups: [tg],
-    listeners: [{
-      arn: `listener-${listenPort}`, loadBalancerArn: 'lb', loadBalancerName: 'lb', dnsName: 'lb.albatross.local', protocol: 'HTTP', port: listenPort, bindAddress: '127.0.0.1',
-      settings: readLoadBalancerSettings({ ...defaultAttributes(loadBalancerAttributeSpecs), ...lbAttributes }),
-      defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: tg.arn }]),
-      rules: [],
-      allowedSources: undefined,
-      tls: undefined,
-    }],
-  };
-  plane.apply(snapshot);
-  plane.applyHealth(tg.targets.map((t) => ({ targetGroupArn: tg.arn, targetKey: t.key, state: 'healthy', reason: undefined })));
-  for (let i = 0; i < 100 && !statuses.some((s) => s.ok); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(statuses.some((s) => s.ok), `listener did not bind: ${JSON.stringify(statuses)}`);
+  const tg = targetGroupSnapshot(`tg-${listenPort}`, ports);
+  const listener = listenerSnapshot({ port: listenPort, defaultActions: forward(tg.arn), attributes: lbAttributes });
+  await startDataPlane(snapshot([tg], [listener]), closers, { onEject: (group, key, result) => ejections.push(`${group} ${key} ${result}`) });
   return listenPort;
 }
 

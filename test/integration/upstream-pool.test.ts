@@ -3,15 +3,13 @@
  * its consumer was full (reading paused for backpressure) goes back to the pool reading again,
  * so the next request on it gets its answer.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { UpstreamPool, type UpstreamHandler, type UpstreamPhase } from '../../src/dataplane/upstream/index.ts';
+import { closersAfterAll } from '../helpers/dataplane.ts';
 
-const closers: Array<() => unknown> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
+const closers = closersAfterAll();
 
 /** Collects one exchange; `fullOnce` makes the first body chunk report a full consumer (never resumed). */
 function exchange(fullOnce: boolean): { handler: UpstreamHandler; done: Promise<string> } {

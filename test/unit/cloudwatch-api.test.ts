@@ -9,28 +9,13 @@ import { services } from '../../src/controlplane/api/actions/index.ts';
 import { decodeQueryRequest } from '../../src/controlplane/api/query-protocol.ts';
 import { renderResult, type XmlObject } from '../../src/controlplane/api/xml.ts';
 import { CLOUDWATCH_NAMESPACE } from '../../src/controlplane/api/actions/cloudwatch.ts';
-import { HealthEventLog, MetricHistory, type LoadBalancerTotals } from '../../src/monitoring/index.ts';
+import { HealthEventLog, MetricHistory } from '../../src/monitoring/index.ts';
 import { AlbatrossError } from '../../src/model/index.ts';
 import { fixture, form, get, type Fixture, type Param } from './controlplane/elbv2-fixture.ts';
+import { LB, LB_DIM, TG, lb } from './monitoring-fixture.ts';
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const STEP = 5000;
-const LB = 'arn:aws:elasticloadbalancing:local:000000000000:loadbalancer/app/web/0123456789abcdef';
-const LB_DIM = 'app/web/0123456789abcdef';
-
-function lb(requestCount: number): LoadBalancerTotals {
-  return {
-    loadBalancerArn: LB,
-    requestCount,
-    elb4xx: 0,
-    elb5xx: 0,
-    newConnectionCount: 0,
-    activeConnectionCount: 0,
-    processedBytes: 0,
-    clientTlsNegotiationErrors: 0,
-    rejectedConnectionCount: 0,
-  };
-}
 
 /** A fixture whose node has `minutes` of history: one request per 5 s interval from T0. */
 async function withHistory(minutes: number): Promise<Fixture & { monitoring: { metrics: MetricHistory; healthEvents: HealthEventLog } }> {
@@ -119,7 +104,6 @@ test('time stamps: ISO 8601 or seconds since the epoch for both services, each r
 
 test('HealthyHostCount and UnHealthyHostCount: per target group and load balancer only', async () => {
   const f = await withHistory(0);
-  const TG = 'arn:aws:elasticloadbalancing:local:000000000000:targetgroup/pool/fedcba9876543210';
   for (let i = 1; i <= 12; i++) f.monitoring.metrics.record(T0 + i * STEP, { loadBalancers: [], targets: [] }, [{ targetGroupArn: TG, loadBalancerArns: [LB], healthy: 2, unhealthy: 1 }]);
   const hosts = async (metric: string, dims: Record<string, string>): Promise<number[]> => {
     const r = await cloudwatch(f, 'GetMetricStatistics', {

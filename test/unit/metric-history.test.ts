@@ -11,33 +11,14 @@ import {
   queryMetric,
   queryMetrics,
   statistic,
-  type LoadBalancerTotals,
   type MetricQuery,
   type TargetTotals,
 } from '../../src/monitoring/index.ts';
+import { LB, LB_DIM, TG, TG_DIM, lb } from './monitoring-fixture.ts';
 
-const LB = 'arn:aws:elasticloadbalancing:local:000000000000:loadbalancer/app/web/0123456789abcdef';
-const LB_DIM = 'app/web/0123456789abcdef';
-const TG = 'arn:aws:elasticloadbalancing:local:000000000000:targetgroup/pool/fedcba9876543210';
-const TG_DIM = 'targetgroup/pool/fedcba9876543210';
 const BOUNDS = [0.01, 0.1, 1];
 const T0 = 1_800_000_000_000; // a whole minute
 const STEP = 5000;
-
-function lb(requestCount: number, extra: Partial<LoadBalancerTotals> = {}): LoadBalancerTotals {
-  return {
-    loadBalancerArn: LB,
-    requestCount,
-    elb4xx: 0,
-    elb5xx: 0,
-    newConnectionCount: 0,
-    activeConnectionCount: 0,
-    processedBytes: 0,
-    clientTlsNegotiationErrors: 0,
-    rejectedConnectionCount: 0,
-    ...extra,
-  };
-}
 
 function target(key: string, requestCount: number, responseTimeCounts: number[] = [requestCount, 0, 0, 0], extra: Partial<TargetTotals> = {}): TargetTotals {
   return {
