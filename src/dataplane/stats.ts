@@ -54,18 +54,8 @@ export class TargetStats {
 export interface WorkerStats {
   version: number;
   loadBalancers: Array<{ loadBalancerArn: string; loadBalancerName: string } & Omit<LoadBalancerStats, 'countLocalReply'>>;
-  targets: Array<{
-    targetGroupArn: string;
-    targetGroupName: string;
-    loadBalancerArns: string[];
-    targetKey: string;
-    requestCount: number;
-    target2xx: number;
-    target3xx: number;
-    target4xx: number;
-    target5xx: number;
-    connectionErrors: number;
-    responseTimeCounts: number[];
-    responseTimeSum: number;
-  }>;
+  targets: Array<
+    { targetGroupArn: string; targetGroupName: string; loadBalancerArns: string[]; targetKey: string; responseTimeCounts: number[] } &
+      Omit<TargetStats, 'countResponse' | 'responseTimeCounts'>
+  >;
 }
