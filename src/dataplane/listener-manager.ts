@@ -1,13 +1,18 @@
 /**
- * Binds, updates and closes listener sockets to match the snapshot. A listener that stays gets
- * its new runtime by a reference swap; a removed one stops accepting and lets in-flight requests
- * finish (its keep-alive connections close after their current response).
+ * Binds, updates and closes listener sockets to match the snapshot. Each port has one acceptor
+ * (a plain TCP server) that owns the listening socket for as long as a listener is on that port,
+ * and hands each admitted connection to the port's current protocol server (HTTP, HTTPS, or HTTPS
+ * with HTTP/2). A listener that stays gets its new runtime by a reference swap; one that changes
+ * protocol gets a new protocol server behind the same socket, so no client is refused while the
+ * old server drains; a removed one stops accepting and lets in-flight requests finish (its
+ * keep-alive connections close after their current response).
  */
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Http2Session } from 'node:http2';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { ListenerTls } from '../snapshot/index.ts';
@@ -39,6 +44,13 @@ interface ListenerServer extends http.Server {
   /** HTTPS only: the current TLS material, read by the SNI callback at each handshake. */
   tls: TlsHolder | undefined;
   setSecureContext?(options: object): void;
+  /** Connections handed to this server by its acceptor and not yet closed. */
+  connections: number;
+}
+
+/** The listening socket of a port; `current` serves the connections it accepts. */
+interface Acceptor extends net.Server {
+  current: ListenerServer;
 }
 
 interface TlsHolder {
@@ -63,24 +75,42 @@ const kSince = Symbol('albatross.connectedAt');
 const kStats = Symbol('albatross.loadBalancerStats');
 /** Set until the connection's first request: only then does it carry a socket timeout. */
 const kAwaitingRequest = Symbol('albatross.awaitingRequest');
+const kServer = Symbol('albatross.protocolServer');
+type AcceptedSocket = Socket & { [kServer]: ListenerServer };
 type CountedSocket = Socket & { [kSince]: number; [kStats]: LoadBalancerStats; [kAwaitingRequest]?: boolean; alpnProtocol?: string | false };
 
 const sourceWords = new Uint32Array(4);
 
 /**
  * Security groups, at accept (before any TLS or HTTP work): a client no inbound rule allows is
- * disconnected and counted (ALB's RejectedConnectionCount).
+ * disconnected and counted (ALB's RejectedConnectionCount). Then the connection goes to the
+ * port's current protocol server, which counts it until it closes.
  */
-function onTcpConnection(this: ListenerServer, socket: Socket): void {
-  const allowed = this.runtime.allowedSources;
-  if (allowed === undefined) return;
+function onAccept(this: Acceptor, socket: Socket): void {
+  const server = this.current;
+  const allowed = server.runtime.allowedSources;
+  if (allowed !== undefined && !admitted(allowed, socket)) {
+    server.runtime.stats.rejectedConnectionCount++;
+    socket.destroy();
+    return;
+  }
+  (socket as AcceptedSocket)[kServer] = server;
+  server.connections++;
+  socket.on('close', onAcceptedClose);
+  server.emit('connection', socket);
+}
+
+function admitted(allowed: NonNullable<ListenerRuntime['allowedSources']>, socket: Socket): boolean {
   const raw = socket.remoteAddress ?? '';
   const family = parseIp(raw.startsWith('::ffff:') ? raw.slice(7) : raw, sourceWords);
-  if (family !== 0) {
-    for (let i = 0; i < allowed.length; i++) if (cidrContains(allowed[i]!, family, sourceWords)) return;
-  }
-  this.runtime.stats.rejectedConnectionCount++;
-  socket.destroy();
+  if (family === 0) return false;
+  for (let i = 0; i < allowed.length; i++) if (cidrContains(allowed[i]!, family, sourceWords)) return true;
+  return false;
+}
+
+function onAcceptedClose(this: AcceptedSocket): void {
+  const server = this[kServer];
+  if (--server.connections === 0 && server.closing) server.emit('drained');
 }
 
 /** A client connection (after its TLS handshake, on HTTPS listeners). */
@@ -156,7 +186,7 @@ function onH2SessionIdle(this: Http2Session): void {
 }
 
 export class ListenerManager {
-  readonly #servers = new Map<string, ListenerServer>();
+  readonly #acceptors = new Map<string, Acceptor>();
   readonly #report: (status: ListenerStatus) => void;
   constructor(report: (status: ListenerStatus) => void) {
     this.#report = report;
@@ -167,63 +197,79 @@ export class ListenerManager {
     for (const b of wanted) {
       const key = `${b.bindAddress}|${b.runtime.port}`;
       keep.add(key);
-      const existing = this.#servers.get(key);
-      if (existing === undefined) {
+      const acceptor = this.#acceptors.get(key);
+      if (acceptor === undefined) {
         this.#open(key, b);
-      } else if (existing.kind !== kindOf(b)) {
-        // HTTP <-> HTTPS on the same port: the new server binds once the old one has let go.
-        this.#servers.delete(key);
-        void closeGracefully(existing).then(() => {
-          if (!this.#servers.has(key)) this.#open(key, b);
-        });
+        continue;
+      }
+      const existing = acceptor.current;
+      if (existing.kind !== kindOf(b)) {
+        // HTTP <-> HTTPS, or HTTP/2 turned on or off: new connections go to a new protocol
+        // server at once, while the old one drains behind the same listening socket.
+        acceptor.current = protocolServer(b);
+        void closeGracefully(existing);
       } else {
         configure(existing, b.runtime);
         if (b.tls !== undefined) rotateTls(existing, b.tls);
       }
     }
-    for (const [key, server] of this.#servers) {
+    for (const [key, acceptor] of this.#acceptors) {
       if (!keep.has(key)) {
-        this.#servers.delete(key);
-        void closeGracefully(server);
+        this.#acceptors.delete(key);
+        acceptor.close();
+        void closeGracefully(acceptor.current);
       }
     }
   }
 
   #open(key: string, b: BindRequest): void {
     const { bindAddress: address, runtime } = b;
-    const kind = kindOf(b);
-    const holder = b.tls === undefined ? undefined : { setup: buildTls(b.tls) };
-    const server = createServer(kind, holder) as ListenerServer;
-    server.closing = false;
-    // A client that half-closes after its request still gets the response (as from nginx or
-    // HAProxy); Node's default would end the connection at the client's FIN and drop it.
-    server.httpAllowHalfOpen = true;
-    server.kind = kind;
-    server.tls = holder;
-    configure(server, runtime);
-    if (kind !== 'http') server.on('tlsClientError', onTlsClientError);
-    // The security-group check runs first, on the raw connection, for every kind of listener.
-    server.prependListener('connection', onTcpConnection);
-    server.on(kind === 'http' ? 'connection' : 'secureConnection', onConnection);
-    server.on('request', onRequest);
-    server.on('clientError', onClientError);
-    if (kind === 'h2') server.on('session', onH2Session);
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      this.#servers.delete(key);
-      this.#report({ arn: server.runtime.arn, port: runtime.port, address, ok: false, error: err.code ?? err.message });
+    // The socket options Node's HTTP and HTTPS servers give the connections they accept.
+    const acceptor = net.createServer({ allowHalfOpen: true, noDelay: true }) as Acceptor;
+    acceptor.current = protocolServer(b);
+    acceptor.on('connection', onAccept);
+    acceptor.once('error', (err: NodeJS.ErrnoException) => {
+      this.#acceptors.delete(key);
+      void closeGracefully(acceptor.current);
+      this.#report({ arn: acceptor.current.runtime.arn, port: runtime.port, address, ok: false, error: err.code ?? err.message });
     });
-    server.listen({ port: runtime.port, host: address, exclusive: false }, () => {
-      this.#report({ arn: server.runtime.arn, port: runtime.port, address, ok: true });
+    acceptor.listen({ port: runtime.port, host: address, exclusive: false }, () => {
+      this.#report({ arn: acceptor.current.runtime.arn, port: runtime.port, address, ok: true });
     });
-    this.#servers.set(key, server);
+    this.#acceptors.set(key, acceptor);
   }
 
   /** Stops every listener; resolves when in-flight requests have finished. */
   async close(): Promise<void> {
-    const all = [...this.#servers.values()];
-    this.#servers.clear();
-    await Promise.all(all.map((s) => closeGracefully(s)));
+    const all = [...this.#acceptors.values()];
+    this.#acceptors.clear();
+    for (const acceptor of all) acceptor.close();
+    await Promise.all(all.map((a) => closeGracefully(a.current)));
   }
+}
+
+/** The HTTP, HTTPS or HTTP/2 server for a listener; it never listens itself (its acceptor does). */
+function protocolServer(b: BindRequest): ListenerServer {
+  const kind = kindOf(b);
+  const holder = b.tls === undefined ? undefined : { setup: buildTls(b.tls) };
+  const server = createServer(kind, holder) as ListenerServer;
+  server.closing = false;
+  server.connections = 0;
+  // A client that half-closes after its request still gets the response (as from nginx or
+  // HAProxy); Node's default would end the connection at the client's FIN and drop it.
+  server.httpAllowHalfOpen = true;
+  server.kind = kind;
+  server.tls = holder;
+  configure(server, b.runtime);
+  if (kind !== 'http') server.on('tlsClientError', onTlsClientError);
+  server.on(kind === 'http' ? 'connection' : 'secureConnection', onConnection);
+  server.on('request', onRequest);
+  server.on('clientError', onClientError);
+  if (kind === 'h2') server.on('session', onH2Session);
+  // Node starts an HTTP server's connection tracking (headers timeout, idle connections) when
+  // it starts listening; this one is fed by its acceptor instead.
+  server.emit('listening');
+  return server;
 }
 
 const http1Options = { maxHeaderSize: 65536, connectionsCheckingInterval: 2000, requireHostHeader: false } as const;
@@ -254,14 +300,19 @@ function rotateTls(server: ListenerServer, tls: ListenerTls): void {
   server.setSecureContext?.(setup.defaults);
 }
 
+/** Resolves once every connection the server was handed has closed. */
 function closeGracefully(server: ListenerServer): Promise<void> {
   server.closing = true;
+  // Not listening, so close() only stops Node's checks and closes idle HTTP/1 connections.
+  server.close();
+  if (server.connections === 0) return Promise.resolve();
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
     // Connections that were mid-request become idle once answered (keep-alive is off now).
     const sweep = setInterval(() => server.closeIdleConnections(), 500);
     sweep.unref();
-    server.once('close', () => clearInterval(sweep));
+    server.once('drained', () => {
+      clearInterval(sweep);
+      resolve();
+    });
   });
 }

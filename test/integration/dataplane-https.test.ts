@@ -208,3 +208,68 @@ test('a client that half-closes after its request still gets the response, over 
   assert.match(answer, /^HTTP\/1\.1 200 /);
   assert.match(answer, /"proto":"https"/);
 });
+
+/** A target that tells when a request has arrived, and answers once its body has ended. */
+async function heldTarget(): Promise<{ port: number; arrived: () => Promise<void> }> {
+  let waiters: Array<() => void> = [];
+  const server = http.createServer((req, res) => {
+    for (const w of waiters) w();
+    waiters = [];
+    req.resume();
+    req.on('end', () => res.end(JSON.stringify({ proto: req.headers['x-forwarded-proto'] })));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => server.closeAllConnections(), () => new Promise((r) => server.close(r)));
+  return { port: (server.address() as net.AddressInfo).port, arrived: () => new Promise<void>((r) => waiters.push(r)) };
+}
+
+/** A POST that has sent half its body; `finish` sends the rest and reads the answer. */
+function heldPost(port: number, secure: boolean): { finish: () => Promise<{ status: number; proto: string }> } {
+  const options = { host: '127.0.0.1', port, method: 'POST', path: '/held', headers: { 'content-length': '4' }, rejectUnauthorized: false, agent: false };
+  const req = secure ? https.request(options) : http.request(options);
+  closers.push(() => req.destroy()); // before the data plane's close, which waits for it
+  const answer = new Promise<{ status: number; proto: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, proto: JSON.parse(text).proto }));
+    });
+    req.on('error', reject);
+  });
+  req.write('ab');
+  return { finish: () => (req.end('cd'), answer) };
+}
+
+test('turning HTTP/2 off, or HTTPS into HTTP, refuses no new client while an old request is in flight', async () => {
+  const port = await freePort();
+  const target = await heldTarget();
+  const tg = targetGroupSnapshot(`tg-${port}`, [target.port], {}, { name: 'tg' });
+  const tlsConfig = tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]);
+  const at = (l: { tls?: ListenerTls; attributes?: Record<string, string> }) =>
+    snapshot([tg], [listenerSnapshot({ port, defaultActions: forward(tg.arn), ...l })]);
+  const plane = await startDataPlane(at({ tls: tlsConfig }), closers);
+  const settled = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  let arrived = target.arrived();
+  const overH2Listener = heldPost(port, true);
+  await arrived;
+  applyHealthy(plane, at({ tls: tlsConfig, attributes: { 'routing.http2.enabled': 'false' } }));
+  await settled();
+  assert.equal((await handshake(port, { ALPNProtocols: ['h2', 'http/1.1'] })).alpn, 'http/1.1', 'a new client is served, without h2');
+  assert.deepEqual(await overH2Listener.finish(), { status: 200, proto: 'https' }, 'the request in flight finishes');
+
+  arrived = target.arrived();
+  const overHttps = heldPost(port, true);
+  await arrived;
+  applyHealthy(plane, at({}));
+  await settled();
+  const plain = await new Promise<{ status: number; proto: string }>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, proto: JSON.parse(text).proto }));
+    }).on('error', reject);
+  });
+  assert.deepEqual(plain, { status: 200, proto: 'http' }, 'the port now speaks plain HTTP');
+  assert.deepEqual(await overHttps.finish(), { status: 200, proto: 'https' });
+});
