@@ -15,6 +15,7 @@ import { AccessLog } from './access-log.ts';
 import { compileRouteTable } from './routing/route-table.ts';
 import { StickyCookieDecoder } from './stickiness/lb-cookie.ts';
 import { stickyCookies } from './exchange.ts';
+import { listenerSessionKeys } from './tls-contexts.ts';
 
 export class DataPlane {
   readonly #listeners: ListenerManager;
@@ -74,6 +75,7 @@ export class DataPlane {
       });
       sets.set(tg.arn, new TargetSet(tg, endpoints, this.#reportEject, this.#stickinessKey));
     }
+    const ticketSecret = snapshot.tlsTicketSecret === '' ? undefined : Buffer.from(snapshot.tlsTicketSecret, 'base64');
     const binds: BindRequest[] = snapshot.listeners.map((l) => {
       const defaultAction = compileAction(l.defaultActions, sets);
       const routes = compileRouteTable(
@@ -84,6 +86,7 @@ export class DataPlane {
         bindAddress: l.bindAddress,
         runtime: new ListenerRuntime(l, routes, defaultAction, this.#statsOf(l.loadBalancerArn, l.loadBalancerName), this.#accessLog),
         tls: l.tls,
+        session: l.tls === undefined || ticketSecret === undefined ? undefined : listenerSessionKeys(ticketSecret, l.arn),
       };
     });
     this.#targetSets = sets;

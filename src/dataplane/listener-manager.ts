@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { ListenerTls } from '../snapshot/index.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
-import { buildTls, contextForName, type TlsSetup } from './tls-contexts.ts';
+import { buildTls, contextForName, type TlsSessionKeys, type TlsSetup } from './tls-contexts.ts';
 import { cidrContains, parseIp } from './routing/source-ip.ts';
 import { runAction } from './actions.ts';
 import { onClientError, replies } from './local-reply.ts';
@@ -46,11 +46,47 @@ interface ListenerServer extends http.Server {
   setSecureContext?(options: object): void;
   /** Connections handed to this server by its acceptor and not yet closed. */
   connections: number;
+  /** HTTP/2 listeners: open sessions, told to go away when the server drains. */
+  sessions: Set<Http2Session>;
 }
 
-/** The listening socket of a port; `current` serves the connections it accepts. */
-interface Acceptor extends net.Server {
+/**
+ * A port's listening socket. It outlives the protocol servers behind it: `replace` hands new
+ * connections to another one at once, and `close` (ours, or the cluster's when the supervisor
+ * disconnects the worker) stops accepting and drains every one it had.
+ */
+class Acceptor extends net.Server {
   current: ListenerServer;
+  readonly #draining = new Set<Promise<void>>();
+
+  constructor(current: ListenerServer) {
+    // The socket options Node's HTTP and HTTPS servers give the connections they accept.
+    super({ allowHalfOpen: true, noDelay: true }, onAccept);
+    this.current = current;
+  }
+
+  replace(next: ListenerServer): void {
+    const old = this.current;
+    this.current = next;
+    this.#retire(old);
+  }
+
+  override close(callback?: (err?: Error) => void): this {
+    super.close(callback);
+    if (!this.current.closing) this.#retire(this.current);
+    return this;
+  }
+
+  /** Resolves when every protocol server it has let go of has drained. */
+  async drained(): Promise<void> {
+    await Promise.all(this.#draining);
+  }
+
+  #retire(server: ListenerServer): void {
+    const done = closeGracefully(server);
+    this.#draining.add(done);
+    void done.then(() => this.#draining.delete(done));
+  }
 }
 
 interface TlsHolder {
@@ -61,6 +97,8 @@ export interface BindRequest {
   bindAddress: string;
   runtime: ListenerRuntime;
   tls: ListenerTls | undefined;
+  /** HTTPS: the ticket keys every worker shares for this listener (undefined: Node's own). */
+  session: TlsSessionKeys | undefined;
 }
 
 function kindOf(b: BindRequest): ServerKind {
@@ -77,6 +115,7 @@ const kStats = Symbol('albatross.loadBalancerStats');
 const kAwaitingRequest = Symbol('albatross.awaitingRequest');
 const kServer = Symbol('albatross.protocolServer');
 type AcceptedSocket = Socket & { [kServer]: ListenerServer };
+type ServedSession = Http2Session & { [kServer]: ListenerServer };
 type CountedSocket = Socket & { [kSince]: number; [kStats]: LoadBalancerStats; [kAwaitingRequest]?: boolean; alpnProtocol?: string | false };
 
 const sourceWords = new Uint32Array(4);
@@ -179,6 +218,13 @@ function configure(server: ListenerServer, runtime: ListenerRuntime): void {
 /** HTTP/2 sessions multiplex requests, so their idle timeout is the session's: no frame for that long. */
 function onH2Session(this: ListenerServer, session: Http2Session): void {
   session.setTimeout(this.runtime.settings.idleTimeoutMs, onH2SessionIdle);
+  (session as ServedSession)[kServer] = this;
+  this.sessions.add(session);
+  session.once('close', onH2SessionClose);
+}
+
+function onH2SessionClose(this: ServedSession): void {
+  this[kServer].sessions.delete(this);
 }
 
 function onH2SessionIdle(this: Http2Session): void {
@@ -187,6 +233,8 @@ function onH2SessionIdle(this: Http2Session): void {
 
 export class ListenerManager {
   readonly #acceptors = new Map<string, Acceptor>();
+  /** Acceptors of removed listeners whose connections are still finishing. */
+  readonly #closing = new Set<Acceptor>();
   readonly #report: (status: ListenerStatus) => void;
   constructor(report: (status: ListenerStatus) => void) {
     this.#report = report;
@@ -200,37 +248,34 @@ export class ListenerManager {
       const acceptor = this.#acceptors.get(key);
       if (acceptor === undefined) {
         this.#open(key, b);
-        continue;
-      }
-      const existing = acceptor.current;
-      if (existing.kind !== kindOf(b)) {
+      } else if (acceptor.current.kind !== kindOf(b)) {
         // HTTP <-> HTTPS, or HTTP/2 turned on or off: new connections go to a new protocol
         // server at once, while the old one drains behind the same listening socket.
-        acceptor.current = protocolServer(b);
-        void closeGracefully(existing);
+        acceptor.replace(protocolServer(b));
       } else {
-        configure(existing, b.runtime);
-        if (b.tls !== undefined) rotateTls(existing, b.tls);
+        configure(acceptor.current, b.runtime);
+        if (b.tls !== undefined) rotateTls(acceptor.current, b.tls, b.session);
       }
     }
     for (const [key, acceptor] of this.#acceptors) {
       if (!keep.has(key)) {
         this.#acceptors.delete(key);
-        acceptor.close();
-        void closeGracefully(acceptor.current);
+        this.#retire(acceptor);
       }
     }
   }
 
   #open(key: string, b: BindRequest): void {
     const { bindAddress: address, runtime } = b;
-    // The socket options Node's HTTP and HTTPS servers give the connections they accept.
-    const acceptor = net.createServer({ allowHalfOpen: true, noDelay: true }) as Acceptor;
-    acceptor.current = protocolServer(b);
-    acceptor.on('connection', onAccept);
-    acceptor.once('error', (err: NodeJS.ErrnoException) => {
-      this.#acceptors.delete(key);
-      void closeGracefully(acceptor.current);
+    const acceptor = new Acceptor(protocolServer(b));
+    acceptor.on('error', (err: NodeJS.ErrnoException) => {
+      if (acceptor.listening) {
+        // An accept that failed (the connection is gone); the listener goes on.
+        process.emitWarning(`albatross: listener ${address}:${runtime.port}: ${err.message}`);
+        return;
+      }
+      if (this.#acceptors.get(key) === acceptor) this.#acceptors.delete(key);
+      acceptor.close();
       this.#report({ arn: acceptor.current.runtime.arn, port: runtime.port, address, ok: false, error: err.code ?? err.message });
     });
     acceptor.listen({ port: runtime.port, host: address, exclusive: false }, () => {
@@ -239,22 +284,28 @@ export class ListenerManager {
     this.#acceptors.set(key, acceptor);
   }
 
+  #retire(acceptor: Acceptor): void {
+    acceptor.close();
+    this.#closing.add(acceptor);
+    void acceptor.drained().then(() => this.#closing.delete(acceptor));
+  }
+
   /** Stops every listener; resolves when in-flight requests have finished. */
   async close(): Promise<void> {
-    const all = [...this.#acceptors.values()];
+    for (const acceptor of this.#acceptors.values()) this.#retire(acceptor);
     this.#acceptors.clear();
-    for (const acceptor of all) acceptor.close();
-    await Promise.all(all.map((a) => closeGracefully(a.current)));
+    await Promise.all([...this.#closing].map((a) => a.drained()));
   }
 }
 
 /** The HTTP, HTTPS or HTTP/2 server for a listener; it never listens itself (its acceptor does). */
 function protocolServer(b: BindRequest): ListenerServer {
   const kind = kindOf(b);
-  const holder = b.tls === undefined ? undefined : { setup: buildTls(b.tls) };
+  const holder = b.tls === undefined ? undefined : { setup: buildTls(b.tls, b.session) };
   const server = createServer(kind, holder) as ListenerServer;
   server.closing = false;
   server.connections = 0;
+  server.sessions = new Set();
   // A client that half-closes after its request still gets the response (as from nginx or
   // HAProxy); Node's default would end the connection at the client's FIN and drop it.
   server.httpAllowHalfOpen = true;
@@ -286,15 +337,17 @@ function createServer(kind: ServerKind, holder: TlsHolder | undefined): http.Ser
       cb(null, contextForName(holder.setup, servername));
     },
   };
-  const created = kind === 'h2' ? http2.createSecureServer({ ...options, allowHTTP1: true }) : https.createServer(options);
-  return created as unknown as http.Server;
+  if (kind === 'https') return https.createServer(options) as unknown as http.Server;
+  // The HTTP/2 server keeps none of the HTTP/1 options for its HTTP/1.1 connections: they are
+  // read from the server object, so they go there.
+  return Object.assign(http2.createSecureServer({ ...options, allowHTTP1: true }), http1Options) as unknown as http.Server;
 }
 
 /** New certificates or policy take effect for new handshakes; open connections are not cut. */
-function rotateTls(server: ListenerServer, tls: ListenerTls): void {
+function rotateTls(server: ListenerServer, tls: ListenerTls, session: TlsSessionKeys | undefined): void {
   const holder = server.tls;
   if (holder === undefined) return;
-  const setup = buildTls(tls);
+  const setup = buildTls(tls, session);
   if (holder.setup.fingerprint === setup.fingerprint) return;
   holder.setup = setup;
   server.setSecureContext?.(setup.defaults);
@@ -305,6 +358,8 @@ function closeGracefully(server: ListenerServer): Promise<void> {
   server.closing = true;
   // Not listening, so close() only stops Node's checks and closes idle HTTP/1 connections.
   server.close();
+  // HTTP/2: GOAWAY; streams in flight finish, then the session closes.
+  for (const session of server.sessions) session.close();
   if (server.connections === 0) return Promise.resolve();
   return new Promise((resolve) => {
     // Connections that were mid-request become idle once answered (keep-alive is off now).

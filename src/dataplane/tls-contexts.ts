@@ -4,6 +4,7 @@
  * names (exact, then `*.` wildcard one label deep) to secure contexts. A handshake costs one map
  * lookup.
  */
+import { createHash, hkdfSync } from 'node:crypto';
 import tls from 'node:tls';
 import type { SecureContext, SecureContextOptions } from 'node:tls';
 import type { ListenerTls } from '../snapshot/index.ts';
@@ -17,12 +18,28 @@ export interface TlsSetup {
   fingerprint: string;
 }
 
-export function buildTls(t: ListenerTls): TlsSetup {
+/** What lets a TLS session resume on any worker: the same ticket keys and session id context. */
+export interface TlsSessionKeys {
+  ticketKeys: Buffer;
+  sessionIdContext: string;
+}
+
+/** One listener's session keys, from the node's ticket secret: a session resumes only where it began. */
+export function listenerSessionKeys(secret: Buffer, listenerArn: string): TlsSessionKeys {
+  return {
+    ticketKeys: Buffer.from(hkdfSync('sha256', secret, '', `albatross tls session tickets ${listenerArn}`, 48)),
+    sessionIdContext: createHash('sha256').update(listenerArn).digest('hex').slice(0, 32),
+  };
+}
+
+/** `session` undefined: Node's own keys, random per server (one process, or a test). */
+export function buildTls(t: ListenerTls, session?: TlsSessionKeys): TlsSetup {
   const policy = {
     minVersion: t.minVersion,
     maxVersion: t.maxVersion,
     ciphers: t.ciphers,
     honorCipherOrder: true,
+    ...session,
   } as const;
   const exact = new Map<string, SecureContext>();
   const wildcard = new Map<string, SecureContext>();
@@ -41,7 +58,7 @@ export function buildTls(t: ListenerTls): TlsSetup {
     defaults: first ? { ...policy, cert: first.cert, key: first.key } : policy,
     exact,
     wildcard,
-    fingerprint: [t.policyName, ...t.certificates.map((c) => `${c.arn}\n${c.cert}`)].join('\n'),
+    fingerprint: [t.policyName, session?.ticketKeys.toString('hex') ?? '', ...t.certificates.map((c) => `${c.arn}\n${c.cert}`)].join('\n'),
   };
 }
 

@@ -5,6 +5,7 @@
  * status, metrics and the AWS-compatible API). It never handles a proxied request itself.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { defaultArnContext, serverCertificateKeyPurpose, targetKey } from '../model/index.ts';
@@ -48,6 +49,9 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
   let store: StateStore;
   let masterKey: MasterKey;
   let stickinessKey = '';
+  // Like nginx's and HAProxy's default ticket keys: random at start, shared by all workers, never
+  // stored, so a restart only costs clients one full handshake.
+  const tlsTicketSecret = randomBytes(32).toString('base64');
   let bootstrap: Awaited<ReturnType<typeof bootstrapAccessKey>>;
   try {
     store = new SqliteStateStore(opts.dataDir);
@@ -224,6 +228,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
           masterKey.open(c.privateKeySealed, serverCertificateKeyPurpose(c.certificate.name)),
         );
         next.stickinessKey = stickinessKey;
+        next.tlsTicketSecret = tlsTicketSecret;
         snapshot = next;
         for (const l of next.listeners) {
           listenerNames.set(l.arn, `${l.loadBalancerName} ${l.protocol}:${l.port}`);
@@ -319,6 +324,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
             w.once('exit', () => resolve());
             w.disconnect();
             setTimeout(() => {
+              say(`worker ${w.process.pid} had not finished after 30 s: killed`);
               w.kill('SIGKILL');
               resolve();
             }, 30_000).unref();

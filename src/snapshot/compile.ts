@@ -87,7 +87,7 @@ export async function compileSnapshot(store: StateStore, resolve: Resolve, openP
     })),
   }));
 
-  return { version, listeners: listenerSnapshots, targetGroups, stickinessKey: '' };
+  return { version, listeners: listenerSnapshots, targetGroups, stickinessKey: '', tlsTicketSecret: '' };
 }
 
 /** The TLS material of an HTTPS listener; certificates that are gone are skipped. */

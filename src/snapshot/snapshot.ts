@@ -12,6 +12,12 @@ export interface Snapshot {
   targetGroups: TargetGroupSnapshot[];
   /** Base64 of the 32-byte key sealing sticky cookies ('' until the supervisor sets it). */
   stickinessKey: string;
+  /**
+   * Base64 of 32 random bytes the supervisor draws at start ('' until it sets it): every worker
+   * derives each HTTPS listener's session ticket keys from it, so a client resumes its TLS
+   * session on whichever worker it reaches.
+   */
+  tlsTicketSecret: string;
 }
 
 export interface ListenerSnapshot {

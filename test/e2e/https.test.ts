@@ -2,7 +2,7 @@
 // public key, CSR and self-signed certificate; the real AWS CLI uploads it to the certificate store
 // and adds an HTTPS listener with the console's default policy; curl (HTTP/1.1 and HTTP/2) reaches
 // the Flask instances; openssl s_client sees the policy enforced and SNI pick the right certificate;
-// an HTTP listener redirects to HTTPS.
+// an HTTP listener redirects to HTTPS; TLS sessions resume whichever of the two workers a client reaches.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -48,7 +48,7 @@ async function sClient(port: number, ...args: string[]): Promise<{ ok: boolean; 
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'albatross-https-'));
-  api = await startApi({ workers: 1 });
+  api = await startApi({ workers: 2 });
   for (const name of ['instance-a', 'instance-b']) flask.push(await startFlask(name));
   // The tutorial's four openssl commands (the CSR's subject given on the command line).
   for (const args of [
@@ -152,4 +152,19 @@ test('a certificate in use cannot be deleted; an HTTPS listener without a certif
     '--default-actions', `Type=forward,TargetGroupArn=${tgArn}`]);
   assert.notEqual(noCert.code, 0);
   assert.match(noCert.stderr, /ValidationError|CertificateNotFound/);
+});
+
+test('openssl s_client resumes its TLS session on every reconnection, whichever worker it reaches', async () => {
+  // TLS 1.2: -reconnect connects five more times with the first session.
+  const tls12 = await run('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-tls1_2', '-reconnect']);
+  assert.deepEqual([...tls12.stdout.matchAll(/^(New|Reused), TLSv1\.2/gm)].map((m) => m[1]), ['New', ...Array(5).fill('Reused')]);
+  // TLS 1.3 sends its tickets after the handshake: each connection makes a request, then saves the session for the next.
+  const seen: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const resume = i === 0 ? [] : ['-sess_in', 'tls13.session'];
+    const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-tls1_3', '-ign_eof', ...resume, '-sess_out', 'tls13.session'],
+      'GET /status HTTP/1.1\r\nHost: tutorial.example.com\r\nConnection: close\r\n\r\n');
+    seen.push(/^(New|Reused), TLSv1\.3/m.exec(r.stdout)?.[1] ?? r.stdout);
+  }
+  assert.deepEqual(seen, ['New', ...Array(5).fill('Reused')]);
 });

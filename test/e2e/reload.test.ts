@@ -1,9 +1,11 @@
 // Listeners follow the store while serving: `albatross apply` adds a listener (it accepts within
 // a second or so), changes one's default action (the next request sees it) and removes one (it
 // refuses connections), with no restart of any process and every in-flight request finishing;
-// and SIGTERM stops the server only after the request in flight has been answered.
+// and SIGTERM stops the server only after the request in flight has been answered, without waiting
+// for idle keep-alive connections.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { join } from 'node:path';
 import { startFlask } from '../helpers/flask.ts';
 import { canConnect, freePorts, request } from '../helpers/net.ts';
@@ -128,6 +130,15 @@ test('reload: listeners added, changed and removed by apply take effect without 
     intervalMs: 50,
     what: `the listener on ${p1} to forward to the new group`,
   });
+  // A keep-alive connection that has had its answer and now sits idle, as a browser's does.
+  const idle = net.connect({ host: '127.0.0.1', port: p1 });
+  const idleClosed = new Promise<string>((resolve) => {
+    let text = '';
+    idle.setEncoding('latin1');
+    idle.on('data', (c: string) => (text += c));
+    idle.on('close', () => resolve(text));
+  });
+  idle.write('GET / HTTP/1.1\r\nHost: reload\r\n\r\n');
   const held = request(p1, { path: '/hold' });
   await arrival;
   process.kill(server.pid, 'SIGTERM');
@@ -136,4 +147,6 @@ test('reload: listeners added, changed and removed by apply take effect without 
   assert.deepEqual([r4.status, r4.body], [200, 'held and answered']);
   const exit = await server.exited();
   assert.deepEqual(exit, { code: 0, signal: null });
+  assert.match(await idleClosed, /^HTTP\/1\.1 200 /, 'the idle connection had its answer, then was closed by the stop');
+  assert.doesNotMatch(server.lines.join('\n'), /killed/, 'every worker finished by itself');
 });

@@ -69,8 +69,12 @@ export function listenerSnapshot(l: {
   };
 }
 
-export function snapshot(targetGroups: TargetGroupSnapshot[], listeners: ListenerSnapshot[], opts: { version?: number; stickinessKey?: string } = {}): Snapshot {
-  return { version: opts.version ?? 1, stickinessKey: opts.stickinessKey ?? '', targetGroups, listeners };
+export function snapshot(
+  targetGroups: TargetGroupSnapshot[],
+  listeners: ListenerSnapshot[],
+  opts: { version?: number; stickinessKey?: string; tlsTicketSecret?: string } = {},
+): Snapshot {
+  return { version: opts.version ?? 1, stickinessKey: opts.stickinessKey ?? '', tlsTicketSecret: opts.tlsTicketSecret ?? '', targetGroups, listeners };
 }
 
 /** Applies `s` and reports every target in it healthy. */

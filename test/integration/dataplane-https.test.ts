@@ -13,7 +13,7 @@ import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { findSslPolicy, nodeCipherList } from '../../src/model/index.ts';
 import type { ListenerTls } from '../../src/snapshot/index.ts';
-import { applyHealthy, closersAfterAll, forward, listenerSnapshot, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
+import { applyHealthy, closersAfterAll, fixed, forward, listenerSnapshot, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { makeTestCerts, type CertFiles } from '../helpers/openssl-certs.ts';
 import { freePort } from '../helpers/net.ts';
 
@@ -272,4 +272,79 @@ test('turning HTTP/2 off, or HTTPS into HTTP, refuses no new client while an old
   });
   assert.deepEqual(plain, { status: 200, proto: 'http' }, 'the port now speaks plain HTTP');
   assert.deepEqual(await overHttps.finish(), { status: 200, proto: 'https' });
+});
+
+/** A handshake that offers `session` (from an earlier one); the session it ends with, and whether it resumed. */
+function resume(port: number, session: Buffer | undefined, maxVersion: tls.SecureVersion): Promise<{ reused: boolean; session: Buffer | undefined }> {
+  return new Promise((resolve, reject) => {
+    let next: Buffer | undefined;
+    let reused = false;
+    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, session, maxVersion, ALPNProtocols: ['http/1.1'] });
+    // TLS 1.3 sends its tickets after the handshake: ask for a response so they arrive first.
+    socket.on('session', (s: Buffer) => (next = s));
+    socket.on('secureConnect', () => {
+      reused = socket.isSessionReused();
+      socket.end('GET / HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n');
+    });
+    socket.on('data', () => undefined);
+    socket.on('close', () => resolve({ reused, session: next }));
+    socket.on('error', reject);
+  });
+}
+
+test('a TLS session resumes on another worker of the same listener, not on another listener', async () => {
+  const target = await echoTarget();
+  const tg = targetGroupSnapshot('tg-resume', [target], {}, { name: 'tg' });
+  const tlsConfig = tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]);
+  const secret = 'c2hhcmVkIGJ5IGV2ZXJ5IHdvcmtlciBvZiB0aGlzIG5vZGUhIQ==';
+  // Two data planes given the same snapshot stand for two workers (one port each, so both can bind here).
+  const worker = async (arn: string): Promise<number> => {
+    const port = await freePort();
+    await startDataPlane(snapshot([tg], [listenerSnapshot({ arn, port, tls: tlsConfig, defaultActions: forward(tg.arn) })], { tlsTicketSecret: secret }), closers);
+    return port;
+  };
+  const [first, second, otherListener] = [await worker('arn:listener/web'), await worker('arn:listener/web'), await worker('arn:listener/admin')];
+  for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+    const full = await resume(first, undefined, version);
+    assert.equal(full.reused, false);
+    assert.ok(full.session, `${version}: a session ticket came with the full handshake`);
+    assert.equal((await resume(second, full.session, version)).reused, true, `${version}: the other worker resumes the session`);
+    assert.equal((await resume(otherListener, full.session, version)).reused, false, `${version}: another listener does not`);
+  }
+});
+
+test('turning HTTP/2 off sends GOAWAY to open sessions; their clients come back over HTTP/1.1', { timeout: 20_000 }, async () => {
+  const port = await freePort();
+  const tg = targetGroupSnapshot(`tg-${port}`, [await echoTarget()], {}, { name: 'tg' });
+  const tlsConfig = tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]);
+  const at = (attributes: Record<string, string>) => snapshot([tg], [listenerSnapshot({ port, tls: tlsConfig, attributes, defaultActions: forward(tg.arn) })]);
+  const plane = await startDataPlane(at({}), closers);
+  const session = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+  closers.push(() => session.destroy());
+  const status = await new Promise<number>((resolve, reject) => {
+    const stream = session.request({ ':path': '/' });
+    stream.on('response', (h) => resolve(Number(h[':status'])));
+    stream.on('error', reject);
+    stream.resume();
+    stream.end();
+  });
+  assert.equal(status, 200);
+  const goaway = new Promise<void>((resolve) => session.once('goaway', () => resolve()));
+  applyHealthy(plane, at({ 'routing.http2.enabled': 'false' }));
+  await goaway;
+  assert.equal((await handshake(port, { ALPNProtocols: ['h2', 'http/1.1'] })).alpn, 'http/1.1');
+});
+
+test('an HTTP/1.1 request on an HTTP/2 listener has the same 64 KiB head limit as on HTTP/1.1 ones', async () => {
+  const port = await freePort();
+  const tlsConfig = tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]);
+  await startDataPlane(snapshot([], [listenerSnapshot({ port, tls: tlsConfig, defaultActions: fixed('200', 'ok') })]), closers);
+  const status = (size: number): Promise<number> => new Promise((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port, rejectUnauthorized: false, agent: false, headers: { 'x-big': 'a'.repeat(size) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject);
+  });
+  assert.equal(await status(20_000), 200);
+  assert.equal(await status(70_000), 431);
 });

@@ -36,7 +36,7 @@ function snapshot(version: number, targets: TargetSnapshot[], listenPort: number
     defaultActions: normalizeActions([{ type: 'forward', targetGroupArn: TG }]), rules: [], allowedSources: undefined, tls: undefined,
   }];
   return {
-    version, stickinessKey: '', listeners,
+    version, stickinessKey: '', tlsTicketSecret: '', listeners,
     targetGroups: [{ arn: TG, name: 'pool', protocol: 'HTTP', port: 80, inUse: true, settings: readTargetGroupSettings({}), healthCheck: { ...healthCheckDefaults, protocol: 'HTTP' }, targets }],
   };
 }

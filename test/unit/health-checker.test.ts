@@ -119,7 +119,7 @@ function group(name: string, targets: TargetSnapshot[], extra: Partial<TargetGro
 }
 
 function snapshot(version: number, ...targetGroups: TargetGroupSnapshot[]): Snapshot {
-  return { version, listeners: [], targetGroups, stickinessKey: '' };
+  return { version, listeners: [], targetGroups, stickinessKey: '', tlsTicketSecret: '' };
 }
 
 /** A checker that records every onUpdate call; stopped after the test. */
