@@ -121,7 +121,7 @@ function redirect(req: IncomingMessage, res: ServerResponse, l: ListenerRuntime,
   const q = url.indexOf('?');
   const path = (q < 0 ? url : url.slice(0, q)).replace(/^\//, '');
   const query = q < 0 ? '' : url.slice(q + 1);
-  const hostHeader = req.headers.host ?? '';
+  const hostHeader = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? '';
   const host = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!;
   const fill = (s: string): string =>
     s

@@ -374,6 +374,6 @@ function tlsHeaderLines(socket: TLSSocket): string {
   const cipher = socket.getCipher?.();
   let out = '';
   if (version) out += 'x-amzn-tls-version: ' + version + '\r\n';
-  if (cipher) out += 'x-amzn-tls-cipher-suite: ' + (cipher.standardName ?? cipher.name) + '\r\n';
+  if (cipher) out += 'x-amzn-tls-cipher-suite: ' + cipher.name + '\r\n'; // OpenSSL's name, as ALB sends it
   return out;
 }

@@ -30,6 +30,8 @@ export interface ListenerStatus {
   address: string;
   ok: boolean;
   error?: string;
+  /** The error is Node refusing the listener's certificate under its policy, not the bind. */
+  tlsRefused?: boolean;
 }
 
 /** `http` (HTTP/1.1), `https` (TLS, HTTP/1.1), `h2` (TLS, HTTP/2 and HTTP/1.1 by ALPN). */
@@ -246,15 +248,22 @@ export class ListenerManager {
       const key = `${b.bindAddress}|${b.runtime.port}`;
       keep.add(key);
       const acceptor = this.#acceptors.get(key);
-      if (acceptor === undefined) {
-        this.#open(key, b);
-      } else if (acceptor.current.kind !== kindOf(b)) {
-        // HTTP <-> HTTPS, or HTTP/2 turned on or off: new connections go to a new protocol
-        // server at once, while the old one drains behind the same listening socket.
-        acceptor.replace(protocolServer(b));
-      } else {
-        configure(acceptor.current, b.runtime);
-        if (b.tls !== undefined) rotateTls(acceptor.current, b.tls, b.session);
+      try {
+        if (acceptor === undefined) {
+          this.#open(key, b);
+        } else if (acceptor.current.kind !== kindOf(b)) {
+          // HTTP <-> HTTPS, or HTTP/2 turned on or off: new connections go to a new protocol
+          // server at once, while the old one drains behind the same listening socket.
+          acceptor.replace(protocolServer(b));
+        } else {
+          configure(acceptor.current, b.runtime);
+          if (b.tls !== undefined) rotateTls(acceptor.current, b.tls, b.session);
+        }
+      } catch (err) {
+        // Node refused the TLS material (say, a key too small for the policy): this listener
+        // stays as it was, and every other one still changes.
+        const error = (err as Error).message;
+        this.#report({ arn: b.runtime.arn, port: b.runtime.port, address: b.bindAddress, ok: false, error, tlsRefused: true });
       }
     }
     for (const [key, acceptor] of this.#acceptors) {

@@ -10,6 +10,9 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { AlbatrossError, Problems } from './errors.ts';
 
+/** OpenSSL's default security level refuses to serve shorter RSA keys, under every policy but the legacy ones. */
+const MIN_RSA_BITS = 1024;
+
 export interface ServerCertificate {
   name: string;
   /** IAM's id: `ASCA` followed by 17 upper-case letters and digits. */
@@ -168,6 +171,10 @@ export function parseServerCertificate(m: ServerCertificateMaterial, now: number
   }
   if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') {
     throw malformed(`The private key is of type ${key.asymmetricKeyType ?? 'unknown'}: IAM server certificates need an RSA or ECDSA key.`);
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (key.asymmetricKeyType === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) {
+    throw malformed(`The RSA key is ${bits} bits: a load balancer cannot serve keys shorter than ${MIN_RSA_BITS} bits. Make a 2048-bit key (openssl genrsa -out private.pem 2048).`);
   }
   if (!cert.checkPrivateKey(key)) {
     throw new AlbatrossError('KeyPairMismatch', 'The private key does not match the certificate: upload the key the certificate was issued for.');

@@ -111,6 +111,7 @@ export async function runSupervisor(opts: ServeOptions): Promise<void> {
     const name = listenerNames.get(s.arn) ?? s.arn;
     const shown = s.address.includes(':') ? `[${s.address}]` : s.address;
     if (s.ok) say(`listener ${name} accepting on ${listenerSchemes.get(s.arn) ?? 'http'}://${shown}:${s.port}/`);
+    else if (s.tlsRefused) say(`listener ${name} on ${shown}:${s.port} cannot use its certificate and policy: ${s.error}`);
     else say(`listener ${name} cannot bind ${shown}:${s.port}: ${s.error === 'EADDRINUSE' ? 'the port is already in use' : s.error}`);
   };
 

@@ -28,6 +28,8 @@ export interface TestCerts {
   expired: CertFiles;
   /** An ECDSA P-256 key and its certificate. */
   ec: CertFiles;
+  /** RSA 512: it parses and matches, but Node's OpenSSL refuses to serve it (security level 1 wants 1024 bits and more). */
+  weak: CertFiles;
   /** Signed by `ca`; the chain is `ca.cert`. */
   leaf: CertFiles;
   ca: CertFiles;
@@ -60,6 +62,7 @@ export function makeTestCerts(): TestCerts {
   const tutorial = tutorialCert(join(root, 'tutorial'), 'tutorial.example.com');
   const other = tutorialCert(join(root, 'other'), 'other.example.com');
   const ec = tutorialCert(join(root, 'ec'), 'ec.example.com', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'private.pem']);
+  const weak = tutorialCert(join(root, 'weak'), 'weak.example.com', ['genrsa', '-out', 'private.pem', '512']);
 
   // Expired: `openssl ca` accepts explicit validity dates.
   const expiredDir = join(root, 'expired');
@@ -99,7 +102,7 @@ export function makeTestCerts(): TestCerts {
   openssl(encDir, ['x509', '-req', '-days', '365', '-in', 'certificate.csr', '-signkey', 'private.pem', '-passin', 'pass:secret', '-out', 'certificate.crt']);
   const encrypted = files(encDir);
 
-  return { root, tutorial, other, expired, ec, leaf, ca, encrypted, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, tutorial, other, expired, ec, weak, leaf, ca, encrypted, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** The base64 lines of a PEM key (what must never appear anywhere in clear). */

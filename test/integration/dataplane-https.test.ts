@@ -12,10 +12,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { findSslPolicy, nodeCipherList } from '../../src/model/index.ts';
-import type { ListenerTls } from '../../src/snapshot/index.ts';
+import type { ListenerSnapshot, ListenerTls } from '../../src/snapshot/index.ts';
+import { DataPlane, type ListenerStatus } from '../../src/dataplane/index.ts';
 import { applyHealthy, closersAfterAll, fixed, forward, listenerSnapshot, snapshot, startDataPlane, targetGroupSnapshot } from '../helpers/dataplane.ts';
 import { makeTestCerts, type CertFiles } from '../helpers/openssl-certs.ts';
-import { freePort } from '../helpers/net.ts';
+import { canConnect, freePort, request } from '../helpers/net.ts';
+import { pollUntil } from '../helpers/poll.ts';
 
 const certs = makeTestCerts();
 const closers = closersAfterAll([() => certs.cleanup()]);
@@ -167,6 +169,9 @@ test('TLS version and cipher headers when the attribute is on; HTTPS to targets'
   assert.equal(r.json.secure, true, 'the target was reached over TLS');
   assert.equal(r.json.tlsVersion, 'TLSv1.3');
   assert.match(String(r.json.cipher), /^TLS_AES_/);
+  // OpenSSL's names, as ALB sends them (not the IANA TLS_ECDHE_RSA_WITH_... ones).
+  const tls12 = await get(f.port, '/', new https.Agent({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }));
+  assert.deepEqual([tls12.json.tlsVersion, tls12.json.cipher], ['TLSv1.2', 'ECDHE-RSA-AES128-GCM-SHA256']);
 });
 
 test('the idle timeout closes a TLS connection that sends no request and an idle HTTP/2 session', async () => {
@@ -347,4 +352,44 @@ test('an HTTP/1.1 request on an HTTP/2 listener has the same 64 KiB head limit a
   });
   assert.equal(await status(20_000), 200);
   assert.equal(await status(70_000), 431);
+});
+
+test('a certificate Node refuses under the policy leaves that listener as it was; every other change still happens', async () => {
+  const [secure, fresh, removed] = [await freePort(), await freePort(), await freePort()];
+  const statuses: ListenerStatus[] = [];
+  const plane = new DataPlane((s) => statuses.push(s));
+  closers.push(() => plane.close());
+  const policy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+  const at = (secureCert: CertFiles, listeners: ListenerSnapshot[]) =>
+    snapshot([], [listenerSnapshot({ port: secure, tls: tlsFor(policy, [secureCert]), defaultActions: fixed('200', 'secure') }), ...listeners]);
+  const bound = (port: number) => pollUntil(() => statuses.some((s) => s.port === port && s.ok), { timeoutMs: 5000, intervalMs: 10, what: `listener ${port} bound` });
+  applyHealthy(plane, at(certs.tutorial, [listenerSnapshot({ port: removed, defaultActions: fixed('200', 'removed') })]));
+  await bound(secure);
+  await bound(removed);
+
+  applyHealthy(plane, at(certs.weak, [listenerSnapshot({ port: fresh, defaultActions: fixed('200', 'fresh') })]));
+  const refused = statuses.find((s) => s.port === secure && !s.ok);
+  assert.equal(refused?.tlsRefused, true);
+  assert.match(refused?.error ?? '', /key too small/);
+  await bound(fresh);
+  assert.equal((await request(fresh)).body, 'fresh', 'a listener added in the same change is served');
+  assert.equal(await canConnect(removed), false, 'a listener removed in the same change is closed');
+  assert.equal((await handshake(secure)).cn, 'tutorial.example.com', 'the refused listener keeps its certificate');
+});
+
+test('a redirect over HTTP/2 fills #{host} from :authority', async () => {
+  const port = await freePort();
+  const redirect = [{ type: 'redirect' as const, redirectConfig: { protocol: '#{protocol}', port: '#{port}', host: 'www.#{host}', path: '/#{path}', query: '#{query}', statusCode: 'HTTP_301' as const } }];
+  await startDataPlane(snapshot([], [listenerSnapshot({ port, tls: tlsFor('ELBSecurityPolicy-TLS13-1-2-2021-06', [certs.tutorial]), defaultActions: redirect })]), closers);
+  const session = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false, servername: 'tutorial.example.com' });
+  closers.push(() => session.destroy());
+  const headers = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+    const stream = session.request({ ':path': '/a/b?x=1', ':authority': `tutorial.example.com:${port}` });
+    stream.on('response', resolve);
+    stream.on('error', reject);
+    stream.resume();
+    stream.end();
+  });
+  assert.equal(headers[':status'], 301);
+  assert.equal(headers.location, `https://www.tutorial.example.com:${port}/a/b?x=1`);
 });

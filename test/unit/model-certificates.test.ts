@@ -47,7 +47,7 @@ test('ECDSA keys and chains that sign the certificate are accepted', () => {
   assert.equal(p.certificateChain, certs.ca.cert.trim());
 });
 
-test('IAM refusals: malformed, mismatched, encrypted, expired, bad chains', () => {
+test('IAM refusals: malformed, mismatched, encrypted, too short, expired, bad chains', () => {
   const base = { certificateBody: certs.tutorial.cert, privateKey: certs.tutorial.key };
   const cases: Array<[Parameters<typeof parseServerCertificate>[0], string, RegExp]> = [
     [{ ...base, certificateBody: 'hello' }, 'MalformedCertificate', /Unable to parse certificate/],
@@ -59,6 +59,7 @@ test('IAM refusals: malformed, mismatched, encrypted, expired, bad chains', () =
     [{ ...base, privateKey: certs.other.key }, 'KeyPairMismatch', /does not match/],
     [{ ...base, privateKey: certs.ec.key }, 'KeyPairMismatch', /does not match/],
     [{ certificateBody: certs.encrypted.cert, privateKey: certs.encrypted.key }, 'MalformedCertificate', /encrypted/],
+    [{ certificateBody: certs.weak.cert, privateKey: certs.weak.key }, 'MalformedCertificate', /512 bits.*shorter than 1024/],
     [{ certificateBody: certs.expired.cert, privateKey: certs.expired.key }, 'MalformedCertificate', /expired on 2021-01-01T00:00:00\.000Z/],
     [{ ...base, certificateChain: 'chain' }, 'MalformedCertificate', /certificate chain/],
     [{ ...base, certificateChain: certs.tutorial.key }, 'MalformedCertificate', /certificate chain/],

@@ -251,6 +251,9 @@ test('listener certificate lists: add, describe (IsDefault), remove; the default
   assert.deepEqual(get(await f.call('DescribeListenerCertificates', { ListenerArn: https }), 'Certificates').map((c: any) => c.CertificateArn), [certArn('site'), certArn('third')]);
 
   await f.fails('RemoveListenerCertificates', { ListenerArn: https, Certificates: [{ CertificateArn: certArn('site') }] }, 'OperationNotPermitted', /default certificate/);
+  // As ALB: a certificate that is not on the listener (here: just removed) is not found, and nothing changes.
+  await f.fails('RemoveListenerCertificates', { ListenerArn: https, Certificates: [{ CertificateArn: certArn('third') }, { CertificateArn: certArn('other') }] }, 'CertificateNotFound', /Certificates\.member\.2/);
+  assert.deepEqual(get(await f.call('DescribeListenerCertificates', { ListenerArn: https }), 'Certificates').map((c: any) => c.CertificateArn), [certArn('site'), certArn('third')]);
   await f.fails('AddListenerCertificates', { ListenerArn: https, Certificates: [{ CertificateArn: certArn('nope') }] }, 'CertificateNotFound');
   await f.fails('AddListenerCertificates', { ListenerArn: https, Certificates: [{ CertificateArn: certArn('other'), IsDefault: true }] }, 'ValidationError', /ModifyListener/);
   await f.fails('AddListenerCertificates', { ListenerArn: http, Certificates: [{ CertificateArn: certArn('other') }] }, 'ValidationError', /HTTPS/);

@@ -260,6 +260,8 @@ const removeListenerCertificates: ActionHandler = async (p, ctx) => {
     if (removing) {
       throw new AlbatrossError('OperationNotPermitted', `${removing.where}: the default certificate cannot be removed; set another default with ModifyListener first`);
     }
+    const missing = certs.find((c) => !l.certificates.some((x) => x.certificateArn === c.certificateArn));
+    if (missing) throw new AlbatrossError('CertificateNotFound', `${missing.where}: certificate '${missing.certificateArn}' is not in the listener's certificate list`);
     const gone = new Set(certs.map((c) => c.certificateArn));
     const certificates = l.certificates.filter((c, i) => i === 0 || !gone.has(c.certificateArn));
     if (certificates.length !== l.certificates.length) await tx.putListener({ ...l, certificates });
