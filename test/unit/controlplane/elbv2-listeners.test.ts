@@ -126,6 +126,12 @@ test('CreateListener refuses bad listeners with ALB\'s codes and changes nothing
     'ValidationError',
     /exactly one certificate/,
   );
+  await f.fails(
+    'CreateListener',
+    { LoadBalancerArn: lb, Port: 18443, Protocol: 'HTTPS', DefaultActions: fwd, Certificates: [{ CertificateArn: certArn('site'), IsDefault: true }] },
+    'ValidationError',
+    /cannot set the isDefault parameter/,
+  );
   assert.deepEqual(get(await f.call('DescribeListeners', { LoadBalancerArn: lb }), 'Listeners'), []);
 });
 
@@ -193,6 +199,7 @@ test('ModifyListener changes port, actions, protocol, certificate and policy', a
 
   await f.fails('ModifyListener', { ListenerArn: arn, Port: 18141 }, 'DuplicateListener');
   await f.fails('ModifyListener', { ListenerArn: arn, Protocol: 'HTTPS' }, 'ValidationError', /certificate must be specified/);
+  await f.fails('ModifyListener', { ListenerArn: arn, Protocol: 'HTTPS', Certificates: [{ CertificateArn: certArn('site'), IsDefault: true }] }, 'ValidationError', /cannot set the isDefault parameter/);
   await f.fails('ModifyListener', { ListenerArn: arn, DefaultActions: [{ Type: 'forward', TargetGroupArn: missing(tg) }] }, 'TargetGroupNotFound');
   await f.fails('ModifyListener', { ListenerArn: arn, SslPolicy: 'ELBSecurityPolicy-2016-08' }, 'ValidationError', /only for HTTPS/);
   await f.fails('ModifyListener', { ListenerArn: missing(arn), Port: 18150 }, 'ListenerNotFound');

@@ -56,6 +56,12 @@ function certificateParams(p: QueryStruct): CertificateParam[] {
   });
 }
 
+/** As ALB: on CreateListener and ModifyListener the one certificate given is the default, and saying so is refused. */
+function refuseIsDefault(certs: readonly CertificateParam[]): void {
+  const given = certs.find((c) => c.isDefault !== undefined);
+  if (given) throw new AlbatrossError('ValidationError', `${given.where}: You cannot set the isDefault parameter for a certificate.`);
+}
+
 /** Each certificate must be in the certificate store (CertificateNotFound). */
 async function checkCertificatesExist(tx: StoreTx, certs: readonly { certificateArn: string }[]): Promise<void> {
   for (const c of certs) {
@@ -109,6 +115,7 @@ const createListener: ActionHandler = async (p, ctx) => {
   if (certs.length > 1) {
     throw new AlbatrossError('ValidationError', 'Give exactly one certificate (the default); add more with AddListenerCertificates');
   }
+  refuseIsDefault(certs);
   if (sslPolicyParam !== undefined) checkSslPolicy(sslPolicyParam);
 
   return ctx.store.transaction(async (tx) => {
@@ -180,6 +187,7 @@ const modifyListener: ActionHandler = async (p, ctx) => {
   const defaultActionsParam = parseActions(p, 'DefaultActions');
   refuseUnsupported(p);
   if (certs.length > 1) throw new AlbatrossError('ValidationError', 'Give exactly one certificate (the new default); add more with AddListenerCertificates');
+  refuseIsDefault(certs);
   if (sslPolicyParam !== undefined) checkSslPolicy(sslPolicyParam);
 
   return ctx.store.transaction(async (tx) => {
