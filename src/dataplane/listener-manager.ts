@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { ListenerTls } from '../snapshot/index.ts';
 import type { ListenerRuntime } from './listener-runtime.ts';
-import { buildTls, contextForName, type TlsSessionKeys, type TlsSetup } from './tls-contexts.ts';
+import { buildTls, contextForName, tlsFingerprint, type TlsSessionKeys, type TlsSetup } from './tls-contexts.ts';
 import { cidrContains, parseIp } from './routing/source-ip.ts';
 import { runAction } from './actions.ts';
 import { onClientError, replies } from './local-reply.ts';
@@ -355,9 +355,8 @@ function createServer(kind: ServerKind, holder: TlsHolder | undefined): http.Ser
 /** New certificates or policy take effect for new handshakes; open connections are not cut. */
 function rotateTls(server: ListenerServer, tls: ListenerTls, session: TlsSessionKeys | undefined): void {
   const holder = server.tls;
-  if (holder === undefined) return;
+  if (holder === undefined || holder.setup.fingerprint === tlsFingerprint(tls, session)) return;
   const setup = buildTls(tls, session);
-  if (holder.setup.fingerprint === setup.fingerprint) return;
   holder.setup = setup;
   server.setSecureContext?.(setup.defaults);
 }

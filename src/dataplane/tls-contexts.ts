@@ -32,6 +32,11 @@ export function listenerSessionKeys(secret: Buffer, listenerArn: string): TlsSes
   };
 }
 
+/** Identifies the material, so a snapshot that changed nothing builds no secure context. */
+export function tlsFingerprint(t: ListenerTls, session: TlsSessionKeys | undefined): string {
+  return [t.policyName, session?.ticketKeys.toString('hex') ?? '', ...t.certificates.map((c) => `${c.arn}\n${c.cert}`)].join('\n');
+}
+
 /** `session` undefined: Node's own keys, random per server (one process, or a test). */
 export function buildTls(t: ListenerTls, session?: TlsSessionKeys): TlsSetup {
   const policy = {
@@ -58,7 +63,7 @@ export function buildTls(t: ListenerTls, session?: TlsSessionKeys): TlsSetup {
     defaults: first ? { ...policy, cert: first.cert, key: first.key } : policy,
     exact,
     wildcard,
-    fingerprint: [t.policyName, session?.ticketKeys.toString('hex') ?? '', ...t.certificates.map((c) => `${c.arn}\n${c.cert}`)].join('\n'),
+    fingerprint: tlsFingerprint(t, session),
   };
 }
 

@@ -6,7 +6,7 @@
 // AWSALBTG; that group's weight set to 0, the next request goes to the other with a new cookie.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFlask } from '../helpers/flask.ts';
+import { startFlask, type FlaskTarget } from '../helpers/flask.ts';
 import { freePort, request } from '../helpers/net.ts';
 import { pollUntil } from '../helpers/poll.ts';
 import { applyOk, config, removeTempDirs, startServer, status, tempDir, writeConfig, type AlbatrossServer } from '../helpers/albatross.ts';
@@ -43,6 +43,15 @@ async function allHealthy(dataDir: string): Promise<void> {
   });
 }
 
+/** The tutorial's two Flask instances (stopped after the test), a data dir and a listener port. */
+async function tutorialInstances(t: { after(fn: () => unknown): void }): Promise<{ a: FlaskTarget; b: FlaskTarget; dataDir: string; port: number }> {
+  const a = await startFlask('instance-a');
+  t.after(() => a.stop());
+  const b = await startFlask('instance-b');
+  t.after(() => b.stop());
+  return { a, b, dataDir: await tempDir(), port: await freePort() };
+}
+
 async function serve(t: { after(fn: () => unknown): void }, dataDir: string, port: number): Promise<AlbatrossServer> {
   const server = await startServer({ dataDir, workers: 2 });
   t.after(() => server.stop());
@@ -51,12 +60,7 @@ async function serve(t: { after(fn: () => unknown): void }, dataDir: string, por
 }
 
 test('app_cookie: AWSALBAPP-0 once the app sets its cookie keeps the client on that instance; failover moves it with a new one', async (t) => {
-  const a = await startFlask('instance-a');
-  t.after(() => a.stop());
-  const b = await startFlask('instance-b');
-  t.after(() => b.stop());
-  const dataDir = await tempDir();
-  const port = await freePort();
+  const { a, b, dataDir, port } = await tutorialInstances(t);
   await applyOk(await writeConfig(dataDir, 'app.yaml', config({
     loadBalancer: 'app-sticky-alb',
     listeners: [{ port, targetGroup: 'app-sticky-tg' }],
@@ -122,12 +126,7 @@ test('app_cookie: AWSALBAPP-0 once the app sets its cookie keeps the client on t
 });
 
 test('AWSALBTG: a 50/50 weighted forward keeps a client on one target group; weight 0 moves it with a new cookie', async (t) => {
-  const a = await startFlask('instance-a');
-  t.after(() => a.stop());
-  const b = await startFlask('instance-b');
-  t.after(() => b.stop());
-  const dataDir = await tempDir();
-  const port = await freePort();
+  const { a, b, dataDir, port } = await tutorialInstances(t);
   const file = (weightA: number, weightB: number) => config({
     loadBalancer: 'group-sticky-alb',
     listeners: [{

@@ -58,6 +58,17 @@ function timeWindow(range: TimeRange, now: number): Window {
 }
 
 /** GetMetricData's results for the specs, each `period` seconds over the window. */
+/** What both Monitoring tabs chart for their dimensions: requests, response time p50/p99, targets' 4XX/5XX. */
+function trafficSpecs(dims: Record<string, string>): MetricSpec[] {
+  return [
+    { id: 'req', metric: 'RequestCount', dims, stat: 'Sum' },
+    { id: 'p50', metric: 'TargetResponseTime', dims, stat: 'p50' },
+    { id: 'p99', metric: 'TargetResponseTime', dims, stat: 'p99' },
+    { id: 't4', metric: 'HTTPCode_Target_4XX_Count', dims, stat: 'Sum' },
+    { id: 't5', metric: 'HTTPCode_Target_5XX_Count', dims, stat: 'Sum' },
+  ];
+}
+
 async function metricData(specs: MetricSpec[], w: Window, period: number): Promise<Xml[]> {
   const result = await call('monitoring', 'GetMetricData', {
     MetricDataQueries: specs.map((s) => ({
@@ -273,11 +284,7 @@ async function loadTargetGroup(arn: string, range: TimeRange): Promise<TargetGro
   const registered = list(field(health, 'TargetHealthDescriptions')).map((d) => `${text(field(d, 'Target'), 'Id')}:${text(field(d, 'Target'), 'Port')}`);
   const targets = await busiestTargets(tg, registered, w);
   const specs: MetricSpec[] = [
-    { id: 'req', metric: 'RequestCount', dims: tg, stat: 'Sum' },
-    { id: 'p50', metric: 'TargetResponseTime', dims: tg, stat: 'p50' },
-    { id: 'p99', metric: 'TargetResponseTime', dims: tg, stat: 'p99' },
-    { id: 't4', metric: 'HTTPCode_Target_4XX_Count', dims: tg, stat: 'Sum' },
-    { id: 't5', metric: 'HTTPCode_Target_5XX_Count', dims: tg, stat: 'Sum' },
+    ...trafficSpecs(tg),
     ...(hostDims === undefined
       ? []
       : [
@@ -331,11 +338,7 @@ async function loadLoadBalancer(arn: string, range: TimeRange): Promise<LoadBala
   const described = await call(ELB, 'DescribeTargetGroups', { LoadBalancerArn: arn });
   const groups = list(field(described, 'TargetGroups')).map((g) => ({ name: text(g, 'TargetGroupName'), dimension: dimension(text(g, 'TargetGroupArn'), 'targetgroup') }));
   const specs: MetricSpec[] = [
-    { id: 'req', metric: 'RequestCount', dims: lb, stat: 'Sum' },
-    { id: 'p50', metric: 'TargetResponseTime', dims: lb, stat: 'p50' },
-    { id: 'p99', metric: 'TargetResponseTime', dims: lb, stat: 'p99' },
-    { id: 't4', metric: 'HTTPCode_Target_4XX_Count', dims: lb, stat: 'Sum' },
-    { id: 't5', metric: 'HTTPCode_Target_5XX_Count', dims: lb, stat: 'Sum' },
+    ...trafficSpecs(lb),
     { id: 'e4', metric: 'HTTPCode_ELB_4XX_Count', dims: lb, stat: 'Sum' },
     { id: 'e5', metric: 'HTTPCode_ELB_5XX_Count', dims: lb, stat: 'Sum' },
     ...groups.flatMap((g, i) => [
